@@ -1,0 +1,37 @@
+# Every target installs what it needs: a fresh machine needs only python3.11 and make.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+# uv installs the locked set in seconds; pip would take minutes.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/budgetwh run
+
+lint: install
+	$(BIN)/ruff check src flows expectations tests bench
+	$(BIN)/ruff format --check src flows expectations tests bench
+
+# pytest covers parsers, loader, the flow end to end, dbt tests (dbt build) and
+# the GX checkpoint, on the sample documents and fixtures derived from them.
+test: install lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf build target logs warehouse .pytest_cache

@@ -1,0 +1,163 @@
+{# grain: one row per document × scope × unit × cross-table identity (one table's
+   total = another's), plus 收支总表 class rows = 支出总表 类 rows and department
+   cells = Σ unit cells. inputs: int_budget_cells_classified, cross_identities seed.
+   An identity whose table is not printed is `skipped`, naming the missing table. #}
+with cells as (
+    select * from {{ ref('int_budget_cells_classified') }}
+),
+
+printed_tables as (
+    select distinct t.document_id, t.table_code, t.scope, t.unit_code, t.amount_unit
+    from {{ ref('stg_raw__budget_tables') }} as t
+    inner join {{ ref('stg_raw__source_documents') }} as d using (document_id)
+    where d.load_status = 'loaded'
+),
+
+identities as (
+    select * from {{ ref('cross_identities') }}
+),
+
+scopes as (
+    select distinct document_id, scope, unit_code from printed_tables
+),
+
+value_of as (
+    select document_id, scope, unit_code, table_code, side, subject_key, measure,
+        sum(amount_wan) as amount, min(source_line) as source_line
+    from cells
+    group by all
+),
+
+pairwise as (
+    select
+        i.rule_id,
+        s.document_id,
+        cast(null as integer) as table_seq,
+        i.lhs_table || ' ~ ' || i.rhs_table as table_code,
+        s.scope,
+        s.unit_code,
+        cast(null as varchar) as side,
+        0 as row_seq,
+        i.lhs_subject || '/' || i.lhs_measure || ' = ' || i.rhs_subject || '/' || i.rhs_measure as line_label,
+        i.lhs_subject as subject_key,
+        i.lhs_measure as measure,
+        coalesce(lt.amount_unit, rt.amount_unit) as amount_unit,
+        case when lt.table_code is not null and rt.table_code is not null then coalesce(lv.amount, 0) end as lhs,
+        case when lt.table_code is not null and rt.table_code is not null then coalesce(rv.amount, 0) end as rhs,
+        2 as n_terms,
+        coalesce(lv.source_line, rv.source_line) as source_line,
+        cast(null as varchar) as detail,
+        case
+            when lt.table_code is null and rt.table_code is null then i.lhs_table || ', ' || i.rhs_table || ' not printed'
+            when lt.table_code is null then i.lhs_table || ' not printed'
+            when rt.table_code is null then i.rhs_table || ' not printed'
+        end as missing_input
+    from scopes as s
+    cross join identities as i
+    left join printed_tables as lt
+        on lt.document_id = s.document_id and lt.scope = s.scope and lt.unit_code = s.unit_code and lt.table_code = i.lhs_table
+    left join printed_tables as rt
+        on rt.document_id = s.document_id and rt.scope = s.scope and rt.unit_code = s.unit_code and rt.table_code = i.rhs_table
+    left join value_of as lv
+        on lv.document_id = s.document_id and lv.scope = s.scope and lv.unit_code = s.unit_code
+        and lv.table_code = i.lhs_table and lv.subject_key = i.lhs_subject and lv.measure = i.lhs_measure
+        and (i.lhs_side is null or lv.side = i.lhs_side)
+    left join value_of as rv
+        on rv.document_id = s.document_id and rv.scope = s.scope and rv.unit_code = s.unit_code
+        and rv.table_code = i.rhs_table and rv.subject_key = i.rhs_subject and rv.measure = i.rhs_measure
+        and (i.rhs_side is null or rv.side = i.rhs_side)
+),
+
+summary_classes as (
+    select document_id, scope, unit_code, subject_key, amount, source_line
+    from value_of
+    where table_code = 'income_expense_summary' and side = 'expense' and subject_key like 'function:%'
+),
+
+expense_classes as (
+    select document_id, scope, unit_code, subject_key, amount, source_line
+    from value_of
+    where table_code = 'expense_summary' and measure = 'total' and subject_key like 'function:___'
+),
+
+class_keys as (
+    select document_id, scope, unit_code, subject_key from summary_classes
+    union
+    select document_id, scope, unit_code, subject_key from expense_classes
+),
+
+function_classes as (
+    select
+        'cross_function_classes' as rule_id,
+        k.document_id,
+        cast(null as integer) as table_seq,
+        'income_expense_summary ~ expense_summary' as table_code,
+        k.scope,
+        k.unit_code,
+        'expense' as side,
+        0 as row_seq,
+        k.subject_key as line_label,
+        k.subject_key,
+        'total' as measure,
+        p1.amount_unit,
+        coalesce(a.amount, 0) as lhs,
+        coalesce(b.amount, 0) as rhs,
+        2 as n_terms,
+        coalesce(a.source_line, b.source_line) as source_line,
+        cast(null as varchar) as detail,
+        cast(null as varchar) as missing_input
+    from class_keys as k
+    inner join printed_tables as p1
+        on p1.document_id = k.document_id and p1.scope = k.scope and p1.unit_code = k.unit_code
+        and p1.table_code = 'income_expense_summary'
+    inner join printed_tables as p2
+        on p2.document_id = k.document_id and p2.scope = k.scope and p2.unit_code = k.unit_code
+        and p2.table_code = 'expense_summary'
+    left join summary_classes as a
+        on a.document_id = k.document_id and a.scope = k.scope and a.unit_code = k.unit_code
+        and a.subject_key = k.subject_key
+    left join expense_classes as b
+        on b.document_id = k.document_id and b.scope = k.scope and b.unit_code = k.unit_code
+        and b.subject_key = k.subject_key
+),
+
+departments_and_units as (
+    select
+        'cross_department_units' as rule_id,
+        d.document_id,
+        d.table_seq,
+        d.table_code,
+        'department' as scope,
+        d.unit_code,
+        d.side,
+        d.row_seq,
+        d.line_label,
+        d.subject_key,
+        d.measure,
+        d.amount_unit,
+        d.amount_wan as lhs,
+        coalesce(sum(u.amount_wan), 0) as rhs,
+        count(u.amount_wan) + 1 as n_terms,
+        d.source_line,
+        'unit tables: ' || count(distinct u.unit_code) as detail,
+        cast(null as varchar) as missing_input
+    from cells as d
+    inner join (select distinct document_id, table_code from cells where scope = 'unit') as has_units
+        on has_units.document_id = d.document_id and has_units.table_code = d.table_code
+    left join cells as u
+        on u.document_id = d.document_id and u.scope = 'unit' and u.table_code = d.table_code
+        and u.subject_key = d.subject_key and u.measure = d.measure
+        and coalesce(u.side, '') = coalesce(d.side, '')
+    where d.scope = 'department'
+    group by all
+),
+
+final as (
+    select * from pairwise
+    union all
+    select * from function_classes
+    union all
+    select * from departments_and_units
+)
+
+select * from final

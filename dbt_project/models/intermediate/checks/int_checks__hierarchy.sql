@@ -1,0 +1,81 @@
+{# grain: one row per parent line × column of a subject table: 类 = Σ 款,
+   款 = Σ 项, 合计 = Σ 类. inputs: int_budget_cells_classified.
+   An instance exists where the parent has child lines printed; blank cells are zero. #}
+with cells as (
+    select * from {{ ref('int_budget_cells_classified') }}
+    where shape = 'subject'
+),
+
+lines as (
+    select distinct
+        document_id, table_seq, table_code, scope, unit_code, row_seq, line_label, subject_key,
+        subject_classification as classification, subject_code_resolved as code, source_line, amount_unit
+    from cells
+),
+
+pairs as (
+    select
+        case
+            when p.code = 'total' then 'hierarchy_total'
+            when length(p.code) = 3 then 'hierarchy_class'
+            else 'hierarchy_segment'
+        end as rule_id,
+        p.document_id, p.table_seq, p.table_code, p.scope, p.unit_code, p.amount_unit,
+        p.row_seq, p.line_label, p.subject_key, p.source_line,
+        c.row_seq as child_row
+    from lines as p
+    inner join lines as c
+        on c.document_id = p.document_id
+        and c.table_seq = p.table_seq
+        and c.classification in ('function', 'economic')
+        and (
+            (p.code = 'total' and p.classification = 'balance' and length(c.code) = 3)
+            or (p.classification in ('function', 'economic') and length(p.code) = 3
+                and length(c.code) = 5 and left(c.code, 3) = p.code)
+            or (p.classification in ('function', 'economic') and length(p.code) = 5
+                and length(c.code) = 7 and left(c.code, 5) = p.code)
+        )
+),
+
+measures as (
+    select distinct document_id, table_seq, measure from cells
+),
+
+amounts as (
+    select document_id, table_seq, row_seq, measure, amount_wan, amount_text from cells
+),
+
+final as (
+    select
+        pr.rule_id,
+        pr.document_id,
+        pr.table_seq,
+        pr.table_code,
+        pr.scope,
+        pr.unit_code,
+        cast(null as varchar) as side,
+        pr.row_seq,
+        pr.line_label,
+        pr.subject_key,
+        m.measure,
+        pr.amount_unit,
+        coalesce(any_value(pa.amount_wan), 0) as lhs,
+        coalesce(sum(ca.amount_wan), 0) as rhs,
+        count(ca.amount_wan) + 1 as n_terms,
+        pr.source_line,
+        'children printed: ' || count(ca.amount_wan) || ' (rows ' || string_agg(ca.row_seq::varchar, ', ' order by ca.row_seq) || ')' as detail,
+        cast(null as varchar) as missing_input
+    from pairs as pr
+    inner join measures as m
+        on m.document_id = pr.document_id and m.table_seq = pr.table_seq
+    left join amounts as pa
+        on pa.document_id = pr.document_id and pa.table_seq = pr.table_seq
+        and pa.row_seq = pr.row_seq and pa.measure = m.measure
+    left join amounts as ca
+        on ca.document_id = pr.document_id and ca.table_seq = pr.table_seq
+        and ca.row_seq = pr.child_row and ca.measure = m.measure
+    group by all
+    having any_value(pa.amount_wan) is not null or count(ca.amount_wan) > 0
+)
+
+select * from final

@@ -1,0 +1,193 @@
+{# grain: one row per narrative identity instance of a document:
+   - narrative_matches_table: a headline figure = the department's table figure
+     (skipped naming the table when it is not printed);
+   - identities among narrative figures (narrative_identities seed), skipped
+     naming the figures the narrative does not state;
+   - projects sum to 项目支出 (project forms converted to 万元);
+   - restatements of a figure agree with its first statement.
+   inputs: stg/int narrative figures, int_budget_cells_classified, seeds. #}
+with documents as (
+    select document_id, fiscal_year from {{ ref('stg_raw__source_documents') }}
+    where load_status = 'loaded'
+),
+
+firsts as (
+    -- this year's figures: the first statement of each metric
+    select f.*
+    from {{ ref('int_narrative_figures_deduplicated') }} as f
+    inner join documents as d using (document_id)
+    where f.label is null or f.source_kind = 'form'
+),
+
+this_year as (
+    select f.* from firsts as f
+    inner join documents as d on d.document_id = f.document_id and d.fiscal_year = f.fiscal_year
+    where f.metric <> 'project_amount'
+    qualify row_number() over (partition by f.document_id, f.metric order by f.source_kind desc, f.figure_seq) = 1
+),
+
+cells as (
+    select * from {{ ref('int_budget_cells_classified') }}
+    where scope = 'department'
+),
+
+dept_tables as (
+    select distinct t.document_id, t.table_code, t.amount_unit
+    from {{ ref('stg_raw__budget_tables') }} as t
+    where t.scope = 'department'
+),
+
+table_map as (
+    select * from {{ ref('narrative_table_map') }}
+),
+
+table_values as (
+    select document_id, table_code, subject_key, measure, sum(amount_wan) as amount, min(source_line) as source_line
+    from cells
+    group by all
+),
+
+matches as (
+    select
+        'narrative_matches_table' as rule_id,
+        f.document_id,
+        cast(null as integer) as table_seq,
+        m.table_code,
+        'department' as scope,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as side,
+        f.figure_seq as row_seq,
+        f.metric || ': ' || f.sentence as line_label,
+        m.subject_key,
+        f.metric as measure,
+        '万元' as amount_unit,
+        f.amount_wan as lhs,
+        case when t.table_code is not null then coalesce(v.amount, 0) end as rhs,
+        2 as n_terms,
+        f.source_line,
+        'table line ' || coalesce(v.source_line::varchar, '(blank)') as detail,
+        case when t.table_code is null then m.table_code || ' not printed' end as missing_input
+    from this_year as f
+    inner join table_map as m on m.metric = f.metric
+    left join dept_tables as t on t.document_id = f.document_id and t.table_code = m.table_code
+    left join table_values as v
+        on v.document_id = f.document_id and v.table_code = m.table_code
+        and v.subject_key = m.subject_key and v.measure = m.measure
+),
+
+identities as (
+    select rule_id, lhs_metric, string_split(rhs_metrics, '|') as rhs_metrics
+    from {{ ref('narrative_identities') }}
+),
+
+narrative_identities as (
+    select
+        i.rule_id,
+        d.document_id,
+        cast(null as integer) as table_seq,
+        'narrative' as table_code,
+        'department' as scope,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as side,
+        0 as row_seq,
+        i.lhs_metric || ' = ' || array_to_string(i.rhs_metrics, ' + ') as line_label,
+        cast(null as varchar) as subject_key,
+        i.lhs_metric as measure,
+        '万元' as amount_unit,
+        any_value(l.amount_wan) as lhs,
+        sum(r.amount_wan) as rhs,
+        count(r.amount_wan) + 1 as n_terms,
+        coalesce(any_value(l.source_line), min(r.source_line)) as source_line,
+        cast(null as varchar) as detail,
+        nullif(
+            concat_ws(', ',
+                case when any_value(l.amount_wan) is null then i.lhs_metric end,
+                nullif(array_to_string(list_filter(i.rhs_metrics, lambda x: not list_contains(list(r.metric), x)), ', '), '')
+            ) , ''
+        ) as missing_input
+    from documents as d
+    cross join identities as i
+    left join this_year as l on l.document_id = d.document_id and l.metric = i.lhs_metric
+    left join this_year as r on r.document_id = d.document_id and list_contains(i.rhs_metrics, r.metric)
+    group by i.rule_id, i.lhs_metric, i.rhs_metrics, d.document_id
+),
+
+projects as (
+    select
+        f.document_id,
+        sum(f.amount_wan) as amount_wan,
+        count(*) as n,
+        count(*) filter (where f.amount_wan is null) as n_unknown,
+        min(f.source_line) as source_line
+    from {{ ref('stg_raw__narrative_figures') }} as f
+    where f.metric = 'project_amount'
+    group by all
+),
+
+projects_sum as (
+    select
+        'narrative_projects_sum' as rule_id,
+        d.document_id,
+        cast(null as integer) as table_seq,
+        'narrative' as table_code,
+        'department' as scope,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as side,
+        0 as row_seq,
+        'project_expense = Σ project_amount' as line_label,
+        cast(null as varchar) as subject_key,
+        'project_expense' as measure,
+        '万元' as amount_unit,
+        pe.amount_wan as lhs,
+        p.amount_wan as rhs,
+        coalesce(p.n, 0) + 1 as n_terms,
+        coalesce(pe.source_line, p.source_line) as source_line,
+        cast(null as varchar) as detail,
+        case
+            when p.document_id is null then 'no project amounts stated'
+            when p.n_unknown > 0 then p.n_unknown || ' project amounts in an unknown unit'
+            when pe.amount_wan is null then 'project_expense'
+        end as missing_input
+    from documents as d
+    left join projects as p using (document_id)
+    left join this_year as pe on pe.document_id = d.document_id and pe.metric = 'project_expense'
+),
+
+restated as (
+    select
+        'narrative_restated_consistently' as rule_id,
+        s.document_id,
+        cast(null as integer) as table_seq,
+        'narrative' as table_code,
+        'department' as scope,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as side,
+        s.figure_seq as row_seq,
+        s.metric || ': ' || s.sentence as line_label,
+        cast(null as varchar) as subject_key,
+        s.metric as measure,
+        '万元' as amount_unit,
+        s.amount_wan as lhs,
+        f.amount_wan as rhs,
+        1 as n_terms,
+        s.source_line,
+        'first stated at line ' || f.source_line as detail,
+        cast(null as varchar) as missing_input
+    from {{ ref('stg_raw__narrative_figures') }} as s
+    inner join documents as d using (document_id)
+    inner join {{ ref('int_narrative_figures_deduplicated') }} as f
+        on f.document_id = s.document_id and f.metric = s.metric
+        and coalesce(f.label, '') = coalesce(s.label, '')
+        and f.fiscal_year = coalesce(s.stated_year, d.fiscal_year)
+        and f.figure_seq <> s.figure_seq
+    where s.metric <> 'yoy_change_total'
+),
+
+final as (
+    select * from matches
+    union all select * from narrative_identities
+    union all select * from projects_sum
+    union all select * from restated
+)
+
+select * from final

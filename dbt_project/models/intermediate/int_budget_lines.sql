@@ -1,0 +1,99 @@
+{# grain: one amount per document × unit × table × line × measure, for every
+   loaded document (published or not). Table cells and narrative figures in one
+   shape; narrative figures use table_code 'narrative' and the metric as measure.
+   inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units. #}
+with cells as (
+    select * from {{ ref('int_budget_cells_classified') }}
+),
+
+figures as (
+    select * from {{ ref('int_narrative_figures_deduplicated') }}
+),
+
+units as (
+    select * from {{ ref('int_units') }}
+),
+
+documents as (
+    select document_id, source_path, file_name, fiscal_year from {{ ref('stg_raw__source_documents') }}
+),
+
+table_lines as (
+    select
+        md5(c.document_id || '|t|' || c.table_seq || '|' || c.row_seq || '|' || c.column_no) as fact_id,
+        c.document_id,
+        u.unit_key,
+        c.fiscal_year,
+        c.subject_key,
+        c.table_code,
+        c.table_seq,
+        c.table_title,
+        c.scope,
+        c.side,
+        c.row_seq,
+        c.line_label,
+        c.subject_code as subject_code_printed,
+        c.column_no,
+        c.column_label,
+        c.measure,
+        c.amount_text,
+        c.amount_printed,
+        c.amount_unit,
+        c.amount_wan,
+        'printed' as unit_basis,
+        c.source_path,
+        c.file_name,
+        c.source_line,
+        c.source_line_end,
+        cast(null as varchar) as sentence,
+        'table' as source_kind
+    from cells as c
+    left join units as u
+        on u.document_id = c.document_id
+        and u.kind = c.scope
+        and u.unit_code = c.unit_code
+),
+
+narrative_lines as (
+    select
+        md5(f.document_id || '|n|' || f.figure_seq) as fact_id,
+        f.document_id,
+        u.unit_key,
+        f.fiscal_year,
+        cast(null as varchar) as subject_key,
+        'narrative' as table_code,
+        0 as table_seq,
+        case f.source_kind when 'form' then '绩效目标表' else '情况说明' end as table_title,
+        'department' as scope,
+        cast(null as varchar) as side,
+        f.figure_seq as row_seq,
+        coalesce(f.label, f.metric) as line_label,
+        cast(null as varchar) as subject_code_printed,
+        0 as column_no,
+        '' as column_label,
+        f.metric as measure,
+        f.amount_text,
+        f.amount_printed,
+        f.amount_unit,
+        f.amount_wan,
+        f.unit_basis,
+        d.source_path,
+        d.file_name,
+        f.source_line,
+        f.source_line as source_line_end,
+        f.sentence,
+        'narrative_' || f.source_kind as source_kind
+    from figures as f
+    inner join documents as d using (document_id)
+    left join units as u
+        on u.document_id = f.document_id
+        and u.kind = 'department'
+),
+
+final as (
+    select * from table_lines
+    union all
+    select * from narrative_lines
+)
+
+select * from final

@@ -1,0 +1,30 @@
+{# grain: one row per document × metric × label × year: the first statement of
+   each figure. Later restatements stay in staging; the rule `narrative_restated_consistently`
+   checks they agree. #}
+with figures as (
+    select * from {{ ref('stg_raw__narrative_figures') }}
+),
+
+documents as (
+    select document_id, fiscal_year from {{ ref('stg_raw__source_documents') }}
+),
+
+ranked as (
+    select
+        f.*,
+        coalesce(f.stated_year, d.fiscal_year) as fiscal_year,
+        row_number() over (
+            partition by f.document_id, f.metric, coalesce(f.label, ''), coalesce(f.stated_year, d.fiscal_year)
+            order by f.figure_seq
+        ) as statement_rank
+    from figures as f
+    inner join documents as d using (document_id)
+),
+
+final as (
+    select * exclude (statement_rank)
+    from ranked
+    where statement_rank = 1
+)
+
+select * from final

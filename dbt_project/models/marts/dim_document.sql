@@ -1,0 +1,84 @@
+{# grain: one row per source document version (loaded or quarantined).
+   inputs: stg documents, int_budget_lines, fct_rule_check, acceptances, int_units.
+   rules: a document that fails an error-level rule is `failed` and left out of the
+   default marts until accepted (`budgetwh accept`); a quarantined file never loaded. #}
+with documents as (
+    select * from {{ ref('stg_raw__source_documents') }}
+),
+
+facts as (
+    select
+        document_id,
+        count(*) filter (where source_kind = 'table') as table_fact_count,
+        count(*) filter (where source_kind like 'narrative%') as narrative_fact_count
+    from {{ ref('int_budget_lines') }}
+    group by all
+),
+
+checks as (
+    select
+        document_id,
+        count(*) as checks_total,
+        count(*) filter (where status = 'pass') as checks_pass,
+        count(*) filter (where status = 'rounding') as checks_rounding,
+        count(*) filter (where status = 'fail') as checks_fail,
+        count(*) filter (where status = 'skipped') as checks_skipped,
+        count(*) filter (where status = 'fail' and severity = 'error') as error_failures
+    from {{ ref('fct_rule_check') }}
+    group by all
+),
+
+acceptances as (
+    select * from {{ ref('stg_raw__document_acceptances') }}
+),
+
+departments as (
+    select document_id, unit_key from {{ ref('int_units') }} where kind = 'department'
+    qualify row_number() over (partition by document_id order by unit_code nulls last) = 1
+),
+
+final as (
+    select
+        d.document_id,
+        d.source_path,
+        d.file_name,
+        d.file_format,
+        d.byte_size,
+        d.parser_version,
+        d.load_status,
+        d.load_error,
+        d.fiscal_year,
+        dep.unit_key as department_unit_key,
+        d.department_code,
+        d.department_name,
+        d.region_key,
+        d.table_count,
+        coalesce(f.table_fact_count, 0) as table_fact_count,
+        coalesce(f.narrative_fact_count, 0) as narrative_fact_count,
+        coalesce(f.table_fact_count, 0) + coalesce(f.narrative_fact_count, 0) as fact_count,
+        coalesce(c.checks_total, 0) as checks_total,
+        coalesce(c.checks_pass, 0) as checks_pass,
+        coalesce(c.checks_rounding, 0) as checks_rounding,
+        coalesce(c.checks_fail, 0) as checks_fail,
+        coalesce(c.checks_skipped, 0) as checks_skipped,
+        coalesce(c.error_failures, 0) as error_failures,
+        case
+            when d.load_status = 'quarantined' then 'quarantined'
+            when coalesce(c.error_failures, 0) > 0 and a.document_id is not null then 'accepted'
+            when coalesce(c.error_failures, 0) > 0 then 'failed'
+            when coalesce(c.checks_fail, 0) + coalesce(c.checks_rounding, 0) > 0 then 'passed_with_warnings'
+            else 'passed'
+        end as validation_status,
+        d.load_status = 'loaded' and (coalesce(c.error_failures, 0) = 0 or a.document_id is not null) as is_published,
+        a.acceptance_reason,
+        a.accepted_at,
+        d.identity_evidence,
+        d.ingested_at
+    from documents as d
+    left join facts as f using (document_id)
+    left join checks as c using (document_id)
+    left join acceptances as a using (document_id)
+    left join departments as dep using (document_id)
+)
+
+select * from final

@@ -1,0 +1,17 @@
+{# grain: one amount per document × unit × table × line × measure, every loaded
+   document, published or not, with the document's validation status. #}
+with lines as (
+    select * from {{ ref('int_budget_lines') }}
+),
+
+documents as (
+    select document_id, validation_status, is_published from {{ ref('dim_document') }}
+),
+
+final as (
+    select l.*, d.validation_status, d.is_published
+    from lines as l
+    inner join documents as d using (document_id)
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Prefect flows: `ingest` (the main job) and `serve` (the schedule)."""

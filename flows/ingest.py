@@ -1,0 +1,128 @@
+"""The main job: raw documents → raw DuckDB tables → dbt star schema → GX → publish.
+
+The CLI, the schedule (`flows/serve.py`) and the tests all run this flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+from budgetwh import pipeline
+from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
+from budgetwh.dbt_build import dbt_build
+from budgetwh.load.loader import Failure
+from budgetwh.parse import ParsedDocument
+from budgetwh.settings import load_settings
+
+# Documents per parse batch: one Prefect task per document costs far more than
+# parsing it, so parsing fans out over a process pool inside one task
+# (docs/decisions.md explains why not Prefect's ProcessPoolTaskRunner).
+BATCH_SIZE = 200
+WORKERS = 2
+
+
+@dataclass
+class RunResult:
+    """What one run did, for the summary the CLI prints."""
+
+    warehouse: Path
+    loaded: int
+    unchanged: int
+    quarantined: list[tuple[str, str]]
+    summary: WarehouseSummary
+    checkpoint_success: bool
+    checkpoint_failures: list[str] = field(default_factory=list)
+    data_docs: Path | None = None
+    dbt_warnings: list[str] = field(default_factory=list)
+
+
+@task
+def discover(raw_dir: Path) -> list[Path]:
+    """List the source files to ingest."""
+    return pipeline.discover(raw_dir)
+
+
+@task
+def parse(
+    paths: list[Path], skip_ids: frozenset[str], workers: int, batch_size: int
+) -> list[ParsedDocument | Failure | str]:
+    """Parse the files on `workers` processes (pure; no database)."""
+    return pipeline.parse_parallel(paths, skip_ids, workers=workers, batch_size=batch_size)
+
+
+@task
+def load_raw(building: Path, results: list[ParsedDocument | Failure | str]) -> pipeline.LoadSummary:
+    """Load parse results into the raw schema, one transaction per document."""
+    return pipeline.load(building, results)
+
+
+@task
+def record_acceptances(building: Path, acceptances: list[tuple[str, str, str | None]]) -> None:
+    """Record acceptances (document_id, reason, who) before the marts are built."""
+    from budgetwh.accept import record
+
+    record(building, acceptances)
+
+
+@task
+def build_marts(building: Path) -> list[str]:
+    """Run dbt build: staging, intermediate, marts and every dbt test."""
+    return dbt_build(building)
+
+
+@task
+def checkpoint(building: Path, build_dir: Path):
+    """Run the Great Expectations checkpoint over the rule checks; load results back."""
+    from expectations.checkpoint import run_checkpoint
+
+    outcome = run_checkpoint(building, build_dir)
+    record_checkpoint(building, outcome)
+    return outcome
+
+
+@task
+def publish(building: Path, warehouse: Path) -> None:
+    """Swap the built warehouse in atomically."""
+    pipeline.publish(building, warehouse)
+
+
+@flow(name="budgetwh-ingest")
+def ingest(
+    raw_dir: Path | None = None,
+    warehouse: Path | None = None,
+    acceptances: list[tuple[str, str, str | None]] | None = None,
+    batch_size: int = BATCH_SIZE,
+    workers: int = WORKERS,
+) -> RunResult:
+    """Ingest a folder of documents into a warehouse file and publish it."""
+    log = get_run_logger()
+    settings = load_settings(raw_dir, warehouse)
+    paths = discover(settings.raw_dir)
+    skip = pipeline.current_ids(settings.warehouse)
+    log.info("%d files in %s; %d documents already current", len(paths), settings.raw_dir, len(skip))
+    building = pipeline.start_build(settings.warehouse)
+    results = parse(paths, skip, workers, batch_size)
+    loaded = load_raw(building, results)
+    for name, error in loaded.quarantined:
+        log.warning("quarantined %s: %s", name, error)
+    if acceptances:
+        record_acceptances(building, acceptances)
+    warnings = build_marts(building)
+    outcome = checkpoint(building, settings.build_dir)
+    summary = summarise(building)
+    publish(building, settings.warehouse)
+    log.info("published %s", settings.warehouse)
+    return RunResult(
+        warehouse=settings.warehouse,
+        loaded=len(loaded.loaded),
+        unchanged=len(loaded.unchanged),
+        quarantined=loaded.quarantined,
+        summary=summary,
+        checkpoint_success=outcome.success,
+        checkpoint_failures=outcome.failed_expectations,
+        data_docs=outcome.docs_index,
+        dbt_warnings=warnings,
+    )

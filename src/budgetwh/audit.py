@@ -1,0 +1,87 @@
+"""Load Great Expectations results back into the warehouse (schema `audit`) and
+summarise a warehouse for the run report and `budgetwh checks`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+AUDIT_SQL = """
+create schema if not exists audit;
+create table if not exists audit.gx_run (
+    run_at timestamp not null,
+    success boolean not null,
+    expectations_evaluated integer not null,
+    failed_expectations varchar,
+    data_docs varchar
+);
+create table if not exists audit.gx_unexpected (
+    run_at timestamp not null,
+    expectation varchar,
+    check_id varchar,
+    rule_id varchar,
+    document_id varchar,
+    detail varchar
+);
+"""
+
+
+def record_checkpoint(warehouse: Path, outcome: Any) -> None:
+    """Append one checkpoint outcome (and its unexpected rows) to the audit schema."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(AUDIT_SQL)
+        con.execute(
+            "insert into audit.gx_run values (?, ?, ?, ?, ?)",
+            [
+                now,
+                outcome.success,
+                outcome.evaluated,
+                json.dumps(outcome.failed_expectations, ensure_ascii=False),
+                str(outcome.docs_index) if outcome.docs_index else None,
+            ],
+        )
+        for row in outcome.unexpected:
+            con.execute(
+                "insert into audit.gx_unexpected values (?, ?, ?, ?, ?, ?)",
+                [
+                    now,
+                    row.get("expectation"),
+                    row.get("check_id"),
+                    row.get("rule_id"),
+                    row.get("document_id"),
+                    json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False),
+                ],
+            )
+
+
+@dataclass
+class WarehouseSummary:
+    """Counts a run reports."""
+
+    documents: int
+    quarantined: int
+    published: int
+    tables: int
+    facts: int
+    published_facts: int
+    checks: dict[str, int]
+
+
+def summarise(warehouse: Path) -> WarehouseSummary:
+    """Read the headline counts of a built warehouse."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        docs, quarantined, published, tables = con.execute(
+            """select count(*), count(*) filter (where load_status = 'quarantined'),
+                      count(*) filter (where is_published), coalesce(sum(table_count), 0)
+               from marts.dim_document"""
+        ).fetchone()
+        facts = con.execute("select count(*) from marts.fact_budget_line_all").fetchone()[0]
+        published_facts = con.execute("select count(*) from marts.fact_budget_line").fetchone()[0]
+        checks = dict(con.execute("select status, count(*) from marts.fct_rule_check group by status").fetchall())
+    return WarehouseSummary(docs, quarantined, published, int(tables), facts, published_facts, checks)

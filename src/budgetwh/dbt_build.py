@@ -1,0 +1,64 @@
+"""Run `dbt build` (seeds, models, dbt tests) against a warehouse file, in process."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from budgetwh.settings import REPO_ROOT
+
+
+class DbtError(RuntimeError):
+    """dbt build failed: a model did not build or a dbt test failed."""
+
+
+@contextmanager
+def _warehouse_env(warehouse: Path):
+    previous = os.environ.get("BUDGETWH_WAREHOUSE")
+    os.environ["BUDGETWH_WAREHOUSE"] = str(warehouse)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("BUDGETWH_WAREHOUSE", None)
+        else:
+            os.environ["BUDGETWH_WAREHOUSE"] = previous
+
+
+def dbt_build(warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None = None) -> list[str]:
+    """Build the dbt project into `warehouse`; raise `DbtError` naming what failed.
+
+    Returns one line per node that did not pass cleanly (warnings), for the log.
+    """
+    from dbt.cli.main import dbtRunner  # heavy import, only when building
+
+    args = [
+        "build",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(project_dir / "target"),
+        "--log-path",
+        str(project_dir / "logs"),
+        "--quiet",
+    ]
+    if select:
+        args += ["--select", select]
+    with _warehouse_env(warehouse):
+        result = dbtRunner().invoke(args)
+    if result.exception is not None:
+        raise DbtError(f"dbt build did not run: {result.exception}") from result.exception
+    problems, warnings = [], []
+    for node in result.result or []:
+        status = str(node.status)
+        line = f"{node.node.resource_type} {node.node.name}: {status}" + (f" ({node.message})" if node.message else "")
+        if status in {"error", "fail", "runtime error"}:
+            problems.append(line)
+        elif status == "warn":
+            warnings.append(line)
+    if problems or not result.success:
+        raise DbtError("dbt build failed:\n" + "\n".join(problems or ["(see logs/dbt.log)"]))
+    return warnings

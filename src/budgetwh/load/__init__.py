@@ -1,0 +1,1 @@
+"""Loading parsed documents into the raw schema, one transaction per document."""

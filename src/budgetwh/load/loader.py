@@ -1,0 +1,249 @@
+"""Load parsed documents into the raw schema.
+
+Each document is one transaction: its earlier version (same path, other bytes)
+is replaced and all its rows go in, or nothing does. Loading the same bytes with
+the same parser version again is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from budgetwh import PARSER_VERSION
+from budgetwh.parse import ParsedDocument
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "source_document")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be parsed."""
+
+    path: Path
+    document_id: str
+    byte_size: int
+    error: str
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema when it is missing."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """document_id → (parser_version, status) of what the warehouse holds."""
+    rows = con.execute("select document_id, parser_version, status from raw.source_document").fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def is_current(known: dict[str, tuple[str, str]], document_id: str) -> bool:
+    """True when these bytes were loaded by this parser version already."""
+    return known.get(document_id, ("", ""))[0] == PARSER_VERSION
+
+
+def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str, source_path: str) -> None:
+    old = [
+        r[0]
+        for r in con.execute(
+            "select document_id from raw.source_document where document_id = ? or source_path = ?",
+            [document_id, source_path],
+        ).fetchall()
+    ]
+    for doc in old:
+        for table in RAW_TABLES:
+            con.execute(f"delete from raw.{table} where document_id = ?", [doc])
+
+
+def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    tables = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "table_seq": t.table_seq,
+                "table_code": t.definition.code,
+                "table_title": t.title,
+                "scope": t.scope,
+                "scope_source": t.scope_source,
+                "unit_code": t.unit_code,
+                "unit_name": t.unit_name,
+                "fiscal_year": t.fiscal_year,
+                "amount_unit": t.amount_unit,
+                "header_text": t.header_text,
+                "note": t.note,
+                "row_count": len({ln.row_seq for ln in t.lines}),
+                "source_line_start": t.first_line,
+                "source_line_end": t.last_line,
+            }
+            for t in p.tables
+        ],
+        schema={
+            "document_id": pl.Utf8,
+            "table_seq": pl.Int32,
+            "table_code": pl.Utf8,
+            "table_title": pl.Utf8,
+            "scope": pl.Utf8,
+            "scope_source": pl.Utf8,
+            "unit_code": pl.Utf8,
+            "unit_name": pl.Utf8,
+            "fiscal_year": pl.Int32,
+            "amount_unit": pl.Utf8,
+            "header_text": pl.Utf8,
+            "note": pl.Utf8,
+            "row_count": pl.Int32,
+            "source_line_start": pl.Int32,
+            "source_line_end": pl.Int32,
+        },
+    )
+    cells = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "table_seq": t.table_seq,
+                "row_seq": ln.row_seq,
+                "side": ln.side,
+                "line_label": ln.label,
+                "subject_code": ln.subject_code,
+                "column_no": c.column.column_no,
+                "column_label": c.column.label,
+                "measure": c.column.measure,
+                "amount_text": c.text,
+                "source_line": ln.first_line,
+                "source_line_end": ln.last_line,
+            }
+            for t in p.tables
+            for ln in t.lines
+            for c in ln.cells
+        ],
+        schema={
+            "document_id": pl.Utf8,
+            "table_seq": pl.Int32,
+            "row_seq": pl.Int32,
+            "side": pl.Utf8,
+            "line_label": pl.Utf8,
+            "subject_code": pl.Utf8,
+            "column_no": pl.Int32,
+            "column_label": pl.Utf8,
+            "measure": pl.Utf8,
+            "amount_text": pl.Utf8,
+            "source_line": pl.Int32,
+            "source_line_end": pl.Int32,
+        },
+    )
+    figures = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "figure_seq": i,
+                "metric": f.metric,
+                "label": f.label,
+                "amount_text": str(f.amount),
+                "amount_unit": f.amount_unit,
+                "unit_basis": f.unit_basis,
+                "fiscal_year": f.fiscal_year,
+                "percent": None if f.percent is None else str(f.percent),
+                "sentence": f.sentence,
+                "source_line": f.source_line,
+                "source_kind": f.source_kind,
+            }
+            for i, f in enumerate(p.figures, start=1)
+        ],
+        schema={
+            "document_id": pl.Utf8,
+            "figure_seq": pl.Int32,
+            "metric": pl.Utf8,
+            "label": pl.Utf8,
+            "amount_text": pl.Utf8,
+            "amount_unit": pl.Utf8,
+            "unit_basis": pl.Utf8,
+            "fiscal_year": pl.Int32,
+            "percent": pl.Utf8,
+            "sentence": pl.Utf8,
+            "source_line": pl.Int32,
+            "source_kind": pl.Utf8,
+        },
+    )
+    return tables, cells, figures
+
+
+def load_document(con: duckdb.DuckDBPyConnection, p: ParsedDocument) -> None:
+    """Replace any earlier version of the document and insert it, atomically."""
+    tables, cells, figures = _frames(p)
+    ident = p.identity
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        _delete_document(con, p.document_id, str(p.path))
+        con.execute(
+            "insert into raw.source_document values "
+            "(?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                p.document_id,
+                str(p.path),
+                p.path.name,
+                p.file_format,
+                p.byte_size,
+                PARSER_VERSION,
+                ident.fiscal_year,
+                ident.department_code,
+                ident.department_name,
+                ident.region.key,
+                ident.region.province,
+                ident.region.city,
+                ident.region.county,
+                ident.evidence,
+                len(p.tables),
+                cells.height,
+                figures.height,
+                now,
+            ],
+        )
+        con.register("_tables", tables)
+        con.register("_cells", cells)
+        con.register("_figures", figures)
+        con.execute("insert into raw.budget_table select * from _tables")
+        # Amounts travel as text and are cast here, so no float ever holds money.
+        con.execute(
+            """insert into raw.budget_cell
+               select document_id, table_seq, row_seq, side, line_label, subject_code, column_no,
+                      column_label, measure, amount_text,
+                      cast(replace(amount_text, ',', '') as decimal(24, 6)), source_line, source_line_end
+               from _cells"""
+        )
+        con.execute(
+            """insert into raw.narrative_figure
+               select document_id, figure_seq, metric, label, amount_text,
+                      cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
+                      cast(percent as decimal(9, 2)), sentence, source_line, source_kind
+               from _figures"""
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in ("_tables", "_cells", "_figures"):
+            con.unregister(name)
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, f: Failure) -> None:
+    """Record an unreadable file as quarantined, replacing any earlier version's rows."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        _delete_document(con, f.document_id, str(f.path))
+        con.execute(
+            """insert into raw.source_document (document_id, source_path, file_name, file_format, byte_size,
+                   parser_version, status, error, ingested_at)
+               values (?, ?, ?, null, ?, ?, 'quarantined', ?, ?)""",
+            [f.document_id, str(f.path), f.path.name, f.byte_size, PARSER_VERSION, f.error, now],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,87 @@
+-- The raw schema: written only by the loader, read by dbt staging models.
+-- Money is DECIMAL as printed; conversion to 万元 happens in dbt.
+create schema if not exists raw;
+
+create table if not exists raw.source_document (
+    document_id       varchar primary key,   -- sha256 of the file's bytes
+    source_path       varchar not null,
+    file_name         varchar not null,
+    file_format       varchar,               -- pdf_text | docx_text | null when unreadable
+    byte_size         bigint not null,
+    parser_version    varchar not null,
+    status            varchar not null,      -- loaded | quarantined
+    error             varchar,
+    fiscal_year       integer,
+    department_code   varchar,
+    department_name   varchar,
+    region_key        varchar,
+    province          varchar,
+    city              varchar,
+    county            varchar,
+    identity_evidence varchar,
+    table_count       integer not null default 0,
+    cell_count        integer not null default 0,
+    figure_count      integer not null default 0,
+    ingested_at       timestamp not null
+);
+
+create table if not exists raw.budget_table (
+    document_id       varchar not null,
+    table_seq         integer not null,
+    table_code        varchar not null,
+    table_title       varchar not null,      -- as printed, white space removed
+    scope             varchar not null,      -- department | unit
+    scope_source      varchar not null,
+    unit_code         varchar,
+    unit_name         varchar,
+    fiscal_year       integer,
+    amount_unit       varchar,               -- 万元 | 元 | null when not printed
+    header_text       varchar,
+    note              varchar,
+    row_count         integer not null,
+    source_line_start integer not null,
+    source_line_end   integer not null,
+    primary key (document_id, table_seq)
+);
+
+create table if not exists raw.budget_cell (
+    document_id       varchar not null,
+    table_seq         integer not null,
+    row_seq           integer not null,      -- 序号 as printed
+    side              varchar,               -- income | expense | null
+    line_label        varchar,               -- as printed, wrapped pieces joined
+    subject_code      varchar,
+    column_no         integer not null,      -- 栏次 as printed
+    column_label      varchar not null,
+    measure           varchar not null,
+    amount_text       varchar not null,
+    amount            decimal(24, 6) not null,
+    source_line       integer not null,
+    source_line_end   integer not null,
+    primary key (document_id, table_seq, row_seq, column_no)
+);
+
+create table if not exists raw.narrative_figure (
+    document_id       varchar not null,
+    figure_seq        integer not null,
+    metric            varchar not null,
+    label             varchar,
+    amount_text       varchar not null,
+    amount            decimal(24, 6) not null,
+    amount_unit       varchar,               -- 万元 | 元 | null when it cannot be told
+    unit_basis        varchar not null,
+    fiscal_year       integer,
+    percent           decimal(9, 2),
+    sentence          varchar not null,
+    source_line       integer not null,
+    source_kind       varchar not null,      -- sentence | form
+    primary key (document_id, figure_seq)
+);
+
+-- Acceptances survive rebuilds: they are decisions, not derived data.
+create table if not exists raw.document_acceptance (
+    document_id       varchar not null,
+    reason            varchar not null,
+    accepted_by       varchar,
+    accepted_at       timestamp not null
+);

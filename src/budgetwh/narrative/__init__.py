@@ -1,0 +1,1 @@
+"""Narrative: headline figures stated in sentences and in performance forms."""

@@ -1,0 +1,236 @@
+"""Headline figures stated in the narrative and the performance forms.
+
+Sentence metrics come from the catalog `dbt_project/seeds/narrative_metrics.csv`.
+Forms need a little structure (a block of rows with two prior years; a project
+form whose money has no printed unit), so they have their own extractors here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from budgetwh.narrative.stream import Stream, find_all, normalise
+from budgetwh.settings import REPO_ROOT
+
+METRICS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "narrative_metrics.csv"
+NUMBER = r"\d+(?:\.\d+)?"
+WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure stated in the narrative, with its evidence."""
+
+    metric: str
+    label: str | None
+    amount_text: str
+    amount: Decimal  # as printed, in `amount_unit`
+    amount_unit: str | None  # 万元 | 元 | None when it cannot be told
+    unit_basis: str  # printed | inferred: … | unknown: …
+    fiscal_year: int | None  # the year the figure is about; None = the document's year
+    percent: Decimal | None
+    sentence: str
+    source_line: int
+    source_kind: str  # sentence | form
+
+    @property
+    def amount_wan(self) -> Decimal | None:
+        """The amount in 万元, exact, or None when the unit is unknown."""
+        if self.amount_unit == "万元":
+            return self.amount
+        if self.amount_unit == "元":
+            return self.amount / WAN
+        return None
+
+
+@dataclass(frozen=True)
+class MetricPattern:
+    """A catalog row: a metric and one regular expression that states it."""
+
+    metric: str
+    pattern: str
+    fixed_amount: str | None
+
+
+@cache
+def load_metric_patterns(path: Path = METRICS_SEED) -> tuple[MetricPattern, ...]:
+    """Read the narrative metric catalog."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(MetricPattern(r["metric"], r["pattern"], r["fixed_amount"] or None) for r in csv.DictReader(fh))
+
+
+def sentence_figures(stream: Stream) -> list[Figure]:
+    """Every catalog metric stated in a sentence, in order of appearance."""
+    found: list[tuple[int, Figure]] = []
+    for mp in load_metric_patterns():
+        for m in find_all(stream, mp.pattern):
+            text = mp.fixed_amount if mp.fixed_amount is not None else m.group("amount")
+            year = m.groupdict().get("year")
+            found.append(
+                (
+                    m.start(),
+                    Figure(
+                        metric=mp.metric,
+                        label=None,
+                        amount_text=text,
+                        amount=Decimal(text),
+                        amount_unit="万元",
+                        unit_basis="printed",
+                        fiscal_year=int(year) if year else None,
+                        percent=None,
+                        sentence=stream.sentence_at(m.start(), m.end()),
+                        source_line=stream.line_at(m.start()),
+                        source_kind="sentence",
+                    ),
+                )
+            )
+    found.sort(key=lambda pair: pair[0])
+    return [f for _, f in found]
+
+
+YOY = re.compile(
+    rf"(?:较|比)(?P<ref>\d{{4}})年(?:预算)?(?P<dir>增加|减少)(?P<amount>{NUMBER})万元"
+    rf"(?:，?增长(?P<pct>{NUMBER}) ?%)?"
+)
+
+
+def yoy_statements(stream: Stream) -> list[Figure]:
+    """Year-on-year statements about the total ("较2021年预算增加53.40万元，增长…%")."""
+    out = []
+    for m in YOY.finditer(stream.text):
+        amount = Decimal(m.group("amount"))
+        if m.group("dir") == "减少":
+            amount = -amount
+        out.append(
+            Figure(
+                metric="yoy_change_total",
+                label=None,
+                amount_text=m.group("amount"),
+                amount=amount,
+                amount_unit="万元",
+                unit_basis="printed",
+                fiscal_year=int(m.group("ref")),
+                percent=Decimal(m.group("pct")) if m.group("pct") else None,
+                sentence=stream.sentence_at(m.start(), m.end()),
+                source_line=stream.line_at(m.start()),
+                source_kind="sentence",
+            )
+        )
+    return out
+
+
+FUNDS_HEADER = re.compile(r"近两年收支情况(?P<y1>\d{4})年(?P<y2>\d{4})年")
+FUNDS_ROW = re.compile(
+    rf"(?P<label>财政拨款|其他资金|合计|基本支出|项目支出)(?P<cur>{NUMBER}) (?P<pct>{NUMBER})% "
+    rf"(?P<a1>{NUMBER}) (?P<a2>{NUMBER})"
+)
+FUNDS_METRIC = {
+    ("income", "财政拨款"): "general_budget_income",
+    ("income", "合计"): "income_total",
+    ("expense", "基本支出"): "basic_expense",
+    ("expense", "项目支出"): "project_expense",
+    ("expense", "合计"): "expense_total",
+}
+
+
+def funds_form_figures(stream: Stream, fiscal_year: int | None) -> list[Figure]:
+    """The 部门整体支出绩效目标申报表 funds block: this year and the two before."""
+    header = FUNDS_HEADER.search(stream.text)
+    if not header:
+        return []
+    window_start = max(stream.text.rfind("总体资金情况", 0, header.start()), 0)
+    unit = "万元" if "（万元）" in stream.text[max(0, window_start - 40) : header.start()] else None
+    years = (fiscal_year, int(header.group("y1")), int(header.group("y2")))
+    block_end = stream.text.find("部门职能", header.end())
+    block = stream.text[header.end() : block_end if block_end > 0 else header.end() + 400]
+    expense_from = block.find("支出构成")
+    out = []
+    for m in FUNDS_ROW.finditer(block):
+        side = "expense" if 0 <= expense_from < m.start() else "income"
+        metric = FUNDS_METRIC.get((side, m.group("label")))
+        if metric is None:
+            continue
+        offset = header.end() + m.start()
+        for year, group in zip(years, ("cur", "a1", "a2"), strict=True):
+            out.append(
+                Figure(
+                    metric=metric,
+                    label=m.group("label"),
+                    amount_text=m.group(group),
+                    amount=Decimal(m.group(group)),
+                    amount_unit=unit,
+                    unit_basis="printed" if unit else "unknown: the form prints no unit",
+                    fiscal_year=year,
+                    percent=Decimal(m.group("pct")) if group == "cur" else None,
+                    sentence=m.group(0),
+                    source_line=stream.line_at(offset),
+                    source_kind="form",
+                )
+            )
+    return out
+
+
+PROJECT_NAME = re.compile(r"项目名称(?P<name>[^：:]{2,40}?)主管部门")
+PROJECT_AMOUNT = re.compile(rf"当年资金总额[：:]?(?P<amount>{NUMBER})")
+
+
+def project_form_figures(stream: Stream) -> list[Figure]:
+    """Project forms (项目基本信息): each project's amount for the year.
+
+    These forms print money without a unit. The unit is inferred only from
+    evidence: a narrative sentence stating the same project in 万元. Without one
+    the unit stays unknown and the figure is kept but not converted.
+    """
+    out = []
+    names = list(PROJECT_NAME.finditer(stream.text))
+    for i, m in enumerate(names):
+        end = names[i + 1].start() if i + 1 < len(names) else len(stream.text)
+        amount_m = PROJECT_AMOUNT.search(stream.text, m.end(), end)
+        if not amount_m:
+            continue
+        name = m.group("name")
+        printed = Decimal(amount_m.group("amount"))
+        unit, basis = _infer_unit(stream, name, printed)
+        out.append(
+            Figure(
+                metric="project_amount",
+                label=name,
+                amount_text=amount_m.group("amount"),
+                amount=printed,
+                amount_unit=unit,
+                unit_basis=basis,
+                fiscal_year=None,
+                percent=None,
+                sentence=stream.text[m.start() : amount_m.end()],
+                source_line=stream.line_at(amount_m.start()),
+                source_kind="form",
+            )
+        )
+    return out
+
+
+def _infer_unit(stream: Stream, name: str, printed: Decimal) -> tuple[str | None, str]:
+    stated = re.compile(re.escape(normalise(name)) + rf"(?P<x>{NUMBER})万元")
+    for m in stated.finditer(stream.text):
+        x = Decimal(m.group("x"))
+        line = stream.line_at(m.start())
+        if x * WAN == printed:
+            return "元", f"inferred: line {line} states {name} as {m.group('x')} 万元 = {printed} / 10000"
+        if x == printed:
+            return "万元", f"inferred: line {line} states {name} as the same figure in 万元"
+    return None, "unknown: the form prints no unit and no sentence states this project in 万元"
+
+
+def extract_figures(stream: Stream, fiscal_year: int | None) -> list[Figure]:
+    """All narrative figures of a document, sentences first, then forms."""
+    return [
+        *sentence_figures(stream),
+        *yoy_statements(stream),
+        *funds_form_figures(stream, fiscal_year),
+        *project_form_figures(stream),
+    ]

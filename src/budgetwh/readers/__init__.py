@@ -1,0 +1,49 @@
+"""Readers: one per source format, each turning a file into a `Document`.
+
+Table recognition and narrative extraction work on the `Document` only, so a new
+format is a new reader registered here and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from budgetwh.document import Document
+from budgetwh.errors import ParseError
+from budgetwh.readers import docx_text, pdf_text
+from budgetwh.readers.text import decode
+
+Reader = Callable[[Path, str], Document]
+
+READERS: dict[str, Reader] = {
+    "pdf_text": pdf_text.read,
+    "docx_text": docx_text.read,
+}
+
+# Formats a government site publishes that have no reader yet; they are reported
+# by name rather than mis-read as text.
+UNSUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
+
+
+def sniff_format(path: Path, text: str) -> str:
+    """Name the layout of an extracted-text file from its shape, not its name.
+
+    DOCX extraction puts each table cell on its own TAB-led line; PDF extraction
+    never starts lines with a TAB.
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise ParseError(path, "file is empty")
+    tab_led = sum(1 for ln in lines if ln.startswith("\t"))
+    return "docx_text" if tab_led / len(lines) > 0.2 else "pdf_text"
+
+
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Read any supported file into a `Document`, or raise `ParseError` saying why."""
+    if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
+        raise ParseError(path, f"no reader for {path.suffix} files yet (text extractions only)")
+    raw = path.read_bytes() if data is None else data
+    text = decode(path, raw)
+    fmt = sniff_format(path, text)
+    return READERS[fmt](path, text)

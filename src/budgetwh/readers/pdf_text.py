@@ -1,0 +1,30 @@
+"""Reader for text extracted from PDF.
+
+Cells of a table row are joined by single spaces and the row ends with one
+trailing space, so an empty cell is an extra space. A cell too long for its
+column wraps onto the next physical line; the broken piece carries no trailing
+space. Rows are therefore left incomplete here and joined by table recognition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetwh.document import Document, Line
+
+
+def split_cells(raw: str) -> tuple[str, ...]:
+    """Split a PDF-text line into cells; one trailing space closes the last cell."""
+    body = raw[:-1] if raw.endswith(" ") else raw
+    return tuple(body.split(" "))
+
+
+def read(path: Path, text: str) -> Document:
+    """Read PDF-extracted text into a `Document` (one incomplete line per physical line)."""
+    doc = Document(path=path, file_format="pdf_text", narrative_joiner="")
+    for no, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.rstrip("\r")
+        if not raw.strip():
+            continue
+        doc.lines.append(Line(split_cells(raw), no, no, raw, complete=False))
+    return doc

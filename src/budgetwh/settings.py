@@ -1,0 +1,35 @@
+"""Settings read once from the environment, shared by the CLI, the flow and dbt."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths the pipeline works with; every path is absolute."""
+
+    raw_dir: Path
+    warehouse: Path
+    build_dir: Path
+    repo_root: Path = REPO_ROOT
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        """The dbt project lives at the repo root (`dbt_project.yml`)."""
+        return self.repo_root
+
+
+def load_settings(raw_dir: Path | None = None, warehouse: Path | None = None) -> Settings:
+    """Resolve settings: explicit arguments win, then environment, then defaults."""
+    env_wh = os.environ.get("BUDGETWH_WAREHOUSE")
+    env_raw = os.environ.get("BUDGETWH_RAW")
+    env_build = os.environ.get("BUDGETWH_BUILD")
+    wh = warehouse or (Path(env_wh) if env_wh else REPO_ROOT / "warehouse" / "budget.duckdb")
+    raw = raw_dir or (Path(env_raw) if env_raw else REPO_ROOT / "raw")
+    build = Path(env_build) if env_build else REPO_ROOT / "build"
+    return Settings(raw_dir=raw.resolve(), warehouse=wh.resolve(), build_dir=build.resolve())

@@ -1,0 +1,32 @@
+"""Reading printed amounts as exact decimals."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+# Cells that mean "nothing here" in a printed table; they are blanks, not zeros.
+BLANKS = {"", "-", "—", "——", "－", "/"}
+
+
+def is_amount(cell: str) -> bool:
+    """True when the cell is a printed number (commas and a leading dot allowed)."""
+    c = cell.strip()
+    return bool(c) and c not in {"-", "."} and bool(AMOUNT.match(c)) and any(ch.isdigit() for ch in c)
+
+
+def is_blank(cell: str) -> bool:
+    """True when the cell prints nothing (or a dash standing for nothing)."""
+    return cell.strip() in BLANKS
+
+
+def parse_amount(cell: str) -> Decimal:
+    """Parse a printed amount exactly; raise ValueError when it is not one."""
+    c = cell.strip().replace(",", "")
+    if not is_amount(cell):
+        raise ValueError(f"not an amount: {cell!r}")
+    try:
+        return Decimal(c)
+    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
+        raise ValueError(f"not an amount: {cell!r}") from exc

@@ -1,0 +1,104 @@
+"""Self-test for expectations.checkpoint (GX 1.x pandas route over a DuckDB file)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# plain `pytest` (not `python -m pytest`) does not put the repo root on sys.path
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from expectations.checkpoint import run_checkpoint  # noqa: E402
+
+DDL = """
+create schema marts;
+create table marts.fct_rule_check (
+    check_id varchar, rule_id varchar, severity varchar, document_id varchar,
+    unit_code varchar, table_code varchar, line_label varchar,
+    lhs decimal(18,2), rhs decimal(18,2), diff decimal(18,2), tolerance decimal(18,2),
+    status varchar, message varchar
+);
+"""
+
+# check_id rule_id severity document_id line_label lhs rhs diff tolerance status
+# ("-" = NULL).  c2 sits exactly at tolerance; warning (c3) and skipped (c4) rows
+# are not held to the tolerance.
+GOOD_ROWS = """
+c1  R1  error    D1  Total     100.00  100.00   0.00  0.01  pass
+c2  R2  error    D1  Subtotal  100.01  100.00   0.01  0.01  rounding
+c3  R3  warning  D1  Memo      105.00  100.00   5.00  0.01  fail
+c4  R4  error    D2  Missing   -       -        -     0.01  skipped
+"""
+BAD_ROW = "c5  R5  error  D2  GrandTotal  110.00  100.00  10.00  0.01  fail"
+
+
+def _rows(text: str) -> list[tuple]:
+    out = []
+    for line in text.strip().splitlines():
+        f = [None if v == "-" else v for v in line.split()]
+        money = [None if v is None else Decimal(v) for v in f[5:9]]
+        out.append((*f[:5], *money, f[9]))
+    return out
+
+
+def _warehouse(path: Path, text: str) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(DDL)
+        con.executemany(
+            "insert into marts.fct_rule_check values (?, ?, ?, ?, 'U1', 'T1', ?, ?, ?, ?, ?, ?, null)",
+            _rows(text),
+        )
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def deny(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[1:]}")
+
+    monkeypatch.setattr(socket.socket, "connect", deny)
+    monkeypatch.setattr(socket, "getaddrinfo", deny)
+
+
+def test_error_row_outside_tolerance_fails(tmp_path, no_network):
+    wh = _warehouse(tmp_path / "wh.duckdb", GOOD_ROWS + BAD_ROW)
+    outcome = run_checkpoint(wh, tmp_path / "build")
+
+    assert outcome.success is False
+    assert outcome.evaluated > 0 and outcome.rows == 5
+    assert any("excess" in name for name in outcome.failed_expectations)
+    bad = [r for r in outcome.unexpected if r["check_id"] == "c5"]
+    assert bad, outcome.unexpected
+    assert bad[0]["rule_id"] == "R5" and bad[0]["document_id"] == "D2"
+    assert bad[0]["line_label"] == "GrandTotal"
+    assert bad[0]["diff"] == Decimal("10.00") and isinstance(bad[0]["diff"], Decimal)
+    # only the bad row is reported (warning / skipped / at-tolerance rows are fine)
+    assert {r["check_id"] for r in outcome.unexpected} == {"c5"}
+    # DuckDB connection was closed: the file can be opened read-write again
+    duckdb.connect(str(wh)).close()
+
+
+def test_all_within_tolerance_passes_and_writes_data_docs(tmp_path, no_network):
+    wh = _warehouse(tmp_path / "wh.duckdb", GOOD_ROWS)
+    build_dir = tmp_path / "build"
+    outcome = run_checkpoint(wh, build_dir)
+
+    assert outcome.success is True, outcome.failed_expectations
+    assert outcome.failed_expectations == [] and outcome.unexpected == []
+    assert outcome.evaluated > 0 and outcome.rows == 4
+    assert outcome.docs_index is not None and outcome.docs_index.name == "index.html"
+    assert outcome.docs_index.is_file()
+    assert outcome.docs_index.resolve().is_relative_to(build_dir.resolve())
+    assert list((build_dir / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    # second run into the same build dir (config re-registered from code) still works
+    assert run_checkpoint(wh, build_dir).success is True
