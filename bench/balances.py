@@ -137,9 +137,10 @@ def _check_tree(v: _Collector, sheet: Sheet) -> None:
     kids: dict[str, list[list[str]]] = defaultdict(list)
     for row in sheet.rows:
         code = row[1]
-        kids[code[:-2] if len(code) > 3 else ""].append(row)
+        if code:
+            kids[code[:-2] if len(code) > 3 else ""].append(row)
     for row in sheet.rows:
-        children = kids.get(row[1]) if row[1] else kids.get("")
+        children = kids.get(row[1])
         if not children:
             continue
         for col in AMOUNT_COLS[sheet.kind]:

@@ -170,7 +170,9 @@ def wrap(text: str, width: float = NARRATIVE_WIDTH) -> tuple[str, ...]:
             while cut > start and _is_word(text[cut]) and _is_word(text[cut - 1]):
                 cut -= 1
             cut = i if cut == start else cut
-            lines.append(text[start:cut])
+            lines.append(text[start:cut].strip(" "))
+            while cut < len(text) and text[cut] == " ":
+                cut += 1
             start, used, i = cut, 0.0, cut
             continue
         i += 1

@@ -51,7 +51,8 @@ class Context:
 
 
 def _fill(text: str, ctx: Context) -> str:
-    return text.format(lvl=ctx.lvl, abbr=ctx.abbr, dept=ctx.dept, year=ctx.year)
+    congress = "党的二十大精神" if ctx.year >= 2023 else "党的十九大和十九届历次全会精神"
+    return text.format(lvl=ctx.lvl, abbr=ctx.abbr, dept=ctx.dept, year=ctx.year, congress=congress)
 
 
 def _change(delta: int, ctx: Context) -> str:

@@ -3,8 +3,9 @@
 Everything here is plain data.  Department duties and project names are
 paraphrased from typical city/county 部门预算公开 documents; the 名词解释 and
 工作保障措施 paragraphs follow the wording of the samples in ``raw/``.
-Placeholders: ``{place}`` (e.g. 秦皇岛市), ``{lvl}`` (省/市/区/县),
-``{abbr}`` (e.g. 科协), ``{dept}`` (full department name), ``{year}``.
+Placeholders: ``{lvl}`` (省/市/区/县), ``{abbr}`` (e.g. 市科协), ``{dept}``
+(full department name), ``{year}`` and ``{congress}`` (党的十九大… up to 2022,
+党的二十大精神 from 2023).
 """
 
 from __future__ import annotations
@@ -288,7 +289,7 @@ DEPT_KINDS: tuple[DeptKind, ...] = (
 )
 
 OVERALL_GOALS: tuple[str, ...] = (
-    "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，紧紧围绕{lvl}委、{lvl}政府中心工作，认真履行部门职责，推动各项工作提质增效。",
+    "以习近平新时代中国特色社会主义思想为指导，全面贯彻{congress}，紧紧围绕{lvl}委、{lvl}政府中心工作，认真履行部门职责，推动各项工作提质增效。",
     "严格执行预算管理制度，强化预算约束，提高财政资金使用效益，确保年度重点工作任务全面完成。",
     "坚持过紧日子思想，从严控制一般性支出和“三公”经费，优先保障人员工资和机构正常运转。",
     "加强内部控制建设，完善财务管理、资产管理和政府采购等制度，规范资金使用行为。",

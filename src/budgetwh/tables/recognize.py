@@ -274,8 +274,12 @@ class _TableReader:
         label_parts = []
         for cell in head:
             c = cell.strip()
-            if has_code and code is None and SUBJECT_CODE.match(c):
+            if has_code and code is None and SUBJECT_CODE.match(c) and not label_parts:
                 code = c
+            elif is_amount(c) and label_parts:
+                # An amount before the last text cell means a text cell sits in an
+                # amount column (a typo or a misread); never fold it into the label.
+                raise self.fail(f"row {seq} has text among its amounts: {' | '.join(rest)}", last)
             elif c:
                 label_parts.append(c)
         values = self._values(amount_cols, texts, last)

@@ -1,0 +1,67 @@
+"""Shared fixtures: the sample documents and one real flow run over them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RAW = REPO_ROOT / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_000 = RAW / "000_e4a04ce1a9052b5d.txt"
+SAMPLE_001 = RAW / "001_3c6e109f9b0f145a.txt"
+SAMPLE_002 = RAW / "002_008befaf5c3092e7.txt"
+SAMPLE_004 = RAW / "004_c475e0477e87c15d.txt"
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the whole session (starting one costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@dataclass
+class Run:
+    """A flow run over a raw folder into a warehouse file."""
+
+    raw: Path
+    warehouse: Path
+    build: Path
+    result: object
+
+    def sql(self, query: str, params: list | None = None) -> list[tuple]:
+        """Query the published warehouse read-only."""
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(query, params or []).fetchall()
+
+
+def run_flow(raw: Path, warehouse: Path, build: Path, **kwargs) -> Run:
+    """Run the ingest flow with the build folder redirected."""
+    from flows.ingest import ingest
+
+    os.environ["BUDGETWH_BUILD"] = str(build)
+    try:
+        result = ingest(raw_dir=raw, warehouse=warehouse, **kwargs)
+    finally:
+        os.environ.pop("BUDGETWH_BUILD", None)
+    return Run(raw, warehouse, build, result)
+
+
+@pytest.fixture(scope="session")
+def samples_run(prefect_harness, tmp_path_factory) -> Run:
+    """The flow over a copy of raw/ (the four samples), as `make run` does it."""
+    base = tmp_path_factory.mktemp("samples")
+    raw = base / "raw"
+    shutil.copytree(RAW, raw)
+    return run_flow(raw, base / "warehouse" / "budget.duckdb", base / "build")

@@ -1,0 +1,131 @@
+"""Narrative figures and document identity. Expected values were read off the
+source lines by eye (line numbers in comments), not from the parser."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budgetwh.parse import parse_file
+from tests.conftest import SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004
+
+D = Decimal
+
+EXPECTED: dict[Path, dict[str, str]] = {
+    # 000 lines 558-587, 909, 1051
+    SAMPLE_000: {
+        "income_total": "657.82", "general_budget_income": "657.82", "expense_total": "657.82",
+        "basic_expense": "602.82", "project_expense": "55.00", "admin_running": "61.14",
+        "three_public_total": "2.14", "three_public_abroad": "0.00", "three_public_vehicle": "1.93",
+        "vehicle_purchase": "0.00", "vehicle_operation": "1.93", "three_public_reception": "0.21",
+        "procurement_total": "17.63", "fixed_assets": "112.25",
+    },
+    # 001 lines 1897-1905, 3361, 3583
+    SAMPLE_001: {
+        "income_total": "1403.69", "general_budget_income": "1403.69", "carryover": "247.19",
+        "expense_total": "1650.88", "basic_expense": "980.67", "personnel_expense": "867.64",
+        "public_expense": "113.03", "project_expense": "670.21", "admin_running": "113.03",
+        "three_public_total": "5.45", "three_public_abroad": "0", "three_public_vehicle": "4.71",
+        "vehicle_purchase": "0", "vehicle_operation": "4.71", "three_public_reception": "0.74",
+        "procurement_total": "4.71", "fixed_assets": "547.09",
+    },
+    # 002 "1、收入说明" … "四、财政拨款“三公”经费", "七、国有资产信息"
+    SAMPLE_002: {
+        "income_total": "95.75", "general_budget_income": "95.75", "expense_total": "95.75",
+        "basic_expense": "95.25", "personnel_expense": "85.95", "public_expense": "9.3",
+        "project_expense": "0.5", "admin_running": "9.3", "three_public_total": "1.14",
+        "three_public_abroad": "0", "three_public_vehicle": "1.1", "vehicle_purchase": "0",
+        "vehicle_operation": "1.1", "three_public_reception": "0.04", "fixed_assets": "5.67",
+    },
+    # 004 第三部分 (一)…(九)
+    SAMPLE_004: {
+        "income_total": "415.51", "general_budget_income": "415.51", "expense_total": "415.51",
+        "basic_expense": "156.71", "project_expense": "258.80", "personnel_expense": "146.7",
+        "public_expense": "10.01", "admin_running": "10.01", "three_public_total": "0", "carryover": "0",
+        "procurement_total": "5",
+    },
+}  # fmt: skip
+
+
+def first_statements(path: Path) -> dict[str, Decimal]:
+    parsed = parse_file(path)
+    year = parsed.identity.fiscal_year
+    out: dict[str, Decimal] = {}
+    for f in parsed.figures:
+        if f.label is None and f.metric != "yoy_change_total" and (f.fiscal_year in (None, year)):
+            out.setdefault(f.metric, f.amount)
+    return out
+
+
+@pytest.mark.parametrize("path", list(EXPECTED))
+def test_headline_figures(path: Path) -> None:
+    assert first_statements(path) == {k: D(v) for k, v in EXPECTED[path].items()}
+
+
+def test_vehicle_running_cost_is_the_three_public_figure_not_the_admin_cost_breakdown() -> None:
+    # 002 mentions 公务用车运行维护费0.6万元 inside 机关运行经费 and 1.1 in the 三公 paragraph.
+    assert first_statements(SAMPLE_002)["vehicle_operation"] == D("1.1")
+
+
+def test_project_forms_in_yuan_are_converted_on_evidence() -> None:
+    figures = [f for f in parse_file(SAMPLE_004).figures if f.metric == "project_amount"]
+    got = {f.label: (f.amount, f.amount_unit, f.amount_wan) for f in figures}
+    # forms: 当年资金总额 208000.00 / 2380000.00 (no unit printed);
+    # narrative: 科普经费（青山区）238 万元, 科普经费（化工区）20.8 万元
+    assert got == {
+        "科普经费（化工区）": (D("208000.00"), "元", D("20.8")),
+        "科普经费（青山区）": (D("2380000.00"), "元", D("238")),
+    }
+    assert all(f.unit_basis.startswith("inferred: line ") and "万元" in f.unit_basis for f in figures)
+
+
+def test_project_form_without_evidence_keeps_unit_unknown(tmp_path: Path) -> None:
+    text = SAMPLE_004.read_text(encoding="utf-8").replace("科普经费（化工区）20.8 万元", "化工区科普 20.8 万元")
+    path = tmp_path / "004.txt"
+    path.write_text(text, encoding="utf-8")
+    fig = next(f for f in parse_file(path).figures if f.label == "科普经费（化工区）")
+    assert (fig.amount_unit, fig.amount_wan) == (None, None)
+    assert fig.unit_basis.startswith("unknown:")
+
+
+def test_year_on_year_statements() -> None:
+    yoy = [
+        (f.fiscal_year, f.amount, f.percent) for f in parse_file(SAMPLE_004).figures if f.metric == "yoy_change_total"
+    ]
+    assert yoy == [(2019, D("206.19"), D("2.04")), (2020, D("8.29"), D("2.04"))]
+    yoy_002 = [(f.fiscal_year, f.amount) for f in parse_file(SAMPLE_002).figures if f.metric == "yoy_change_total"]
+    assert yoy_002 == [(2018, D("-1.44"))]  # 较2018年预算减少1.44万元
+
+
+def test_funds_form_gives_prior_years() -> None:
+    figures = parse_file(SAMPLE_004).figures
+    got = {(f.metric, f.fiscal_year): f.amount for f in figures if f.source_kind == "form" and f.fiscal_year != 2021}
+    # 004 lines 61-68: 财政拨款 415.51 100% 201.03 407.22 · 基本支出 156.71 37.72% 151.17 133.14 …
+    assert got[("expense_total", 2019)] == D("201.03")
+    assert got[("expense_total", 2020)] == D("407.22")
+    assert got[("basic_expense", 2019)] == D("151.17")
+    assert got[("project_expense", 2020)] == D("274.08")
+
+
+@pytest.mark.parametrize(
+    ("path", "year", "code", "name", "region"),
+    [
+        (SAMPLE_000, 2022, "731", "秦皇岛市科学技术协会", "河北省/秦皇岛市"),
+        (SAMPLE_001, 2023, "731", "张家口市科学技术协会", "河北省/张家口市"),
+        (SAMPLE_002, 2019, "731", "山海关区科学技术协会", "河北省/秦皇岛市/山海关区"),
+        (SAMPLE_004, 2021, "005001022", "武汉市青山区科学技术协会", "湖北省/武汉市/青山区"),
+    ],
+)
+def test_identity(path: Path, year: int, code: str, name: str, region: str) -> None:
+    ident = parse_file(path).identity
+    assert (ident.fiscal_year, ident.department_code, ident.department_name, ident.region.key) == (
+        year, code, name, region,
+    )  # fmt: skip
+
+
+def test_evidence_sentence_and_line_are_kept() -> None:
+    fig = next(f for f in parse_file(SAMPLE_000).figures if f.metric == "procurement_total")
+    assert fig.source_line == 909
+    assert fig.sentence == "2022年，秦皇岛市科学技术协会安排政府采购预算17.63万元。"
