@@ -58,6 +58,7 @@ GENERATOR_VERSION = "1.0.0"
 WAN = 10_000  # yuan per 万元
 ERROR_RATE = 0.03
 ROUNDING_RATE = 0.05
+MAX_BYTES = 70_000  # documents above this get the compact narrative
 FILE_RE = re.compile(r"^\d{6}_[0-9a-f]{16}\.txt$")
 
 
@@ -227,7 +228,8 @@ PUBLIC_WEIGHTS = (
 
 def _public(rng: Random, unit: Unit, ident: Identity, wages: int) -> dict[str, int]:
     staff, admin = unit.staff, unit.uid.admin
-    chosen = [(c, w) for c, p, w in PUBLIC_WEIGHTS if rng.random() < p]
+    damp = 1.0 if admin else 0.6
+    chosen = [(c, w) for c, p, w in PUBLIC_WEIGHTS if rng.random() < (p if p == 1.0 else p * damp)]
     if ident.north:
         chosen.append(("30208", 2.0))
     pool = staff * rng.uniform(0.5, 1.8) * WAN
@@ -521,7 +523,8 @@ def inject_rounding(rng: Random, units: list[Unit]) -> dict | None:
     options = _rounding_options(units)
     if not options:
         return None
-    kind, unit, codes = rng.choice(options)
+    kind = rng.choice(sorted({o[0] for o in options}))
+    _, unit, codes = rng.choice([o for o in options if o[0] == kind])
     items = unit.items
     if kind == "parts":
         for code in codes:
@@ -654,7 +657,7 @@ def _assets(rng: Random, units: list[Unit], purchases: list) -> dict[str, int]:
 
 
 def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int], rng: Random,
-                      table_bytes: int) -> Context:
+                      table_bytes: int, compact: bool = False) -> Context:
     """Inputs of the narrative; the size budget decides how much filler text."""
     projects = _dept_projects(units)
     public = sorted({c for u in units for c in u.econ if c[:3] not in PERSONNEL_CLASSES})
@@ -664,8 +667,8 @@ def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int
     purchases = _purchases(rng, units)
     assets = _assets(rng, units, purchases)
     room = ident.target_bytes - table_bytes - 12_000
-    n_perf = max(1, min(len(projects), room // 1_500))
-    extra = max(0, min(8, (room - n_perf * 1_500) // 450))
+    n_perf = 0 if compact else max(1, min(len(projects), room // 1_500))
+    extra = -2 if compact else max(0, min(8, (room - n_perf * 1_500) // 450))
     abbr = ident.kind.abbr if ident.level == "province" else ident.lvl + ident.kind.abbr
     return Context(
         layout=ident.layout, dept=ident.dept_name, abbr=abbr, year=ident.year, lvl=ident.lvl,
@@ -674,7 +677,7 @@ def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int
         prev={"total": total - prev_total, "basic": basic - prev_basic,
               "project": (total - prev_total) - (basic - prev_basic),
               "sangong": rng.choice((0, 0, 1, -1)) * _wan(rng, 0.01, 0.5) // 100},
-        purchases=purchases, assets=assets, n_perf=n_perf, extra_goals=extra, rng=rng,
+        purchases=purchases, assets=assets, n_perf=n_perf, extra_goals=extra, compact=compact, rng=rng,
     )
 
 
@@ -762,10 +765,13 @@ def build_document(seed: int, index: int, rev: int = 0) -> Built:
     if ident.flag == "error":
         errors.append(inject_error(rng, sheets, figures, ident.dept_code))
     size = len(table_bytes(ident, dept, per_unit).encode("utf-8"))
-    text_rng = Random(f"budgetwh:{seed}:{index}:text:{rev}")
-    blocks = build(narrative_context(ident, units, figures, text_rng, size))
     render = pdf_document if ident.layout == "pdf_text" else docx_document
-    data = render(ident, dept, per_unit, blocks).encode("utf-8")
+    for compact in (False, True):
+        text_rng = Random(f"budgetwh:{seed}:{index}:text:{rev}")
+        blocks = build(narrative_context(ident, units, figures, text_rng, size, compact))
+        data = render(ident, dept, per_unit, blocks).encode("utf-8")
+        if len(data) <= MAX_BYTES:
+            break
     name = f"{index:06d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
     for record in (*errors, *roundings):
         record["file"] = name

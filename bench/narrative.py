@@ -36,6 +36,7 @@ class Context:
     assets: dict[str, int]
     n_perf: int
     extra_goals: int
+    compact: bool
     rng: random.Random = field(repr=False)
 
     @property
@@ -157,7 +158,7 @@ def performance(ctx: Context) -> list[tuple]:
         ("heading", "五、预算绩效信息", True), ("page",), ("para", "第一部分 部门整体绩效目标"),
         ("para", "一、总体绩效目标"), *[("para", _fill(g, ctx)) for g in goals],
         ("para", "二、工作保障措施"),
-        *[("para", f"{k + 1}、{t}") for k, t in enumerate(SAFEGUARDS)],
+        *[("para", f"{k + 1}、{t}") for k, t in enumerate(SAFEGUARDS[: 2 if ctx.compact else None])],
         ("page",), ("raw", "第二部分  预算项目绩效目标"),
     ]
     for k, (name, amount, activity) in enumerate(ctx.projects[: ctx.n_perf]):

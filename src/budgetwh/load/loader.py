@@ -171,6 +171,17 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
     return tables, cells, figures
 
 
+def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert the registered `_figures` frame, casting amounts from text to DECIMAL."""
+    con.execute(
+        """insert into raw.narrative_figure
+           select document_id, figure_seq, metric, label, amount_text,
+                  cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
+                  cast(percent as decimal(9, 2)), sentence, source_line, source_kind
+           from _figures"""
+    )
+
+
 def load_document(con: duckdb.DuckDBPyConnection, p: ParsedDocument) -> None:
     """Replace any earlier version of the document and insert it, atomically."""
     tables, cells, figures = _frames(p)
@@ -215,13 +226,7 @@ def load_document(con: duckdb.DuckDBPyConnection, p: ParsedDocument) -> None:
                       cast(replace(amount_text, ',', '') as decimal(24, 6)), source_line, source_line_end
                from _cells"""
         )
-        con.execute(
-            """insert into raw.narrative_figure
-               select document_id, figure_seq, metric, label, amount_text,
-                      cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
-                      cast(percent as decimal(9, 2)), sentence, source_line, source_kind
-               from _figures"""
-        )
+        _insert_figures(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

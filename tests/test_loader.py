@@ -1,0 +1,117 @@
+"""The raw load: one transaction per document, idempotent, failures contained."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from budgetwh import pipeline
+from budgetwh.load import loader
+from tests.conftest import RAW, SAMPLE_000, SAMPLE_001
+
+COUNTS = """select (select count(*) from raw.source_document), (select count(*) from raw.budget_table),
+                   (select count(*) from raw.budget_cell), (select count(*) from raw.narrative_figure)"""
+
+
+def counts(warehouse: Path) -> tuple:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(COUNTS).fetchone()
+
+
+def ingest(raw: Path, warehouse: Path) -> pipeline.LoadSummary:
+    return pipeline.load(warehouse, pipeline.parse_many(pipeline.discover(raw), pipeline.current_ids(warehouse)))
+
+
+def test_load_is_idempotent(tmp_path: Path) -> None:
+    wh = tmp_path / "wh.duckdb"
+    first = ingest(RAW, wh)
+    before = counts(wh)
+    second = ingest(RAW, wh)
+    assert (len(first.loaded), len(second.loaded), len(second.unchanged)) == (4, 0, 4)
+    assert counts(wh) == before
+    # 598 table cells in 000 + 001 (the independent list) and none in 002/004
+    assert before[2] == 598
+
+
+def test_money_columns_are_decimal(tmp_path: Path) -> None:
+    wh = tmp_path / "wh.duckdb"
+    ingest(RAW, wh)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        types = con.execute(
+            """select table_name, column_name, data_type from information_schema.columns
+               where table_schema = 'raw' and column_name in ('amount', 'percent')"""
+        ).fetchall()
+    assert types and all(t[2].startswith("DECIMAL") for t in types), types
+
+
+def test_bad_file_is_quarantined_by_name_and_others_load(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "scan.pdf").write_bytes(b"%PDF-1.7 binary")
+    broken = raw / "broken.txt"
+    broken.write_text(
+        SAMPLE_000.read_text(encoding="utf-8").replace("栏次 1 2 3 4 5 6 7 8 9 10 11 12", "栏次 1 2 3", 1),
+        encoding="utf-8",
+    )
+    wh = tmp_path / "wh.duckdb"
+    summary = ingest(raw, wh)
+    assert len(summary.loaded) == 4
+    reasons = dict(summary.quarantined)
+    assert set(reasons) == {"scan.pdf", "broken.txt"}
+    assert "no reader for .pdf" in reasons["scan.pdf"]
+    assert reasons["broken.txt"].startswith("broken.txt:") and "栏次 line lists 3 columns" in reasons["broken.txt"]
+    with duckdb.connect(str(wh), read_only=True) as con:
+        rows = con.execute(
+            "select file_name, status, error is not null from raw.source_document where status = 'quarantined'"
+        ).fetchall()
+        leftovers = con.execute(
+            """select count(*) from raw.budget_cell c join raw.source_document d using (document_id)
+               where d.status = 'quarantined'"""
+        ).fetchone()[0]
+    assert sorted(rows) == [("broken.txt", "quarantined", True), ("scan.pdf", "quarantined", True)]
+    assert leftovers == 0
+
+
+def test_failure_mid_document_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wh = tmp_path / "wh.duckdb"
+    parsed = pipeline.parse_many([SAMPLE_000, SAMPLE_001])
+
+    class Boom(RuntimeError):
+        pass
+
+    def failing_insert(con: duckdb.DuckDBPyConnection) -> None:
+        raise Boom("disk full while inserting figures")
+
+    pipeline.load(wh, parsed[:1])  # 000 loads fine
+    before = counts(wh)
+    monkeypatch.setattr(loader, "_insert_figures", failing_insert)
+    with pytest.raises(Boom):
+        pipeline.load(wh, parsed[1:])
+    assert counts(wh) == before  # 001's document, table and cell rows were rolled back
+
+
+def test_changed_file_replaces_its_earlier_version(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    doc = raw / SAMPLE_000.name
+    shutil.copy(SAMPLE_000, doc)
+    wh = tmp_path / "wh.duckdb"
+    ingest(raw, wh)
+    before = counts(wh)
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace(
+            "30 30299 其他商品和服务支出 4.50  4.50", "30 30299 其他商品和服务支出 4.51  4.51"
+        ),
+        encoding="utf-8",
+    )
+    summary = ingest(raw, wh)
+    assert len(summary.loaded) == 1
+    assert counts(wh) == before
+    with duckdb.connect(str(wh), read_only=True) as con:
+        amounts = con.execute(
+            "select distinct amount_text from raw.budget_cell where subject_code = '30299'"
+        ).fetchall()
+    assert amounts == [("4.51",)]
