@@ -286,7 +286,8 @@ def _projects(rng: Random, unit: Unit, kind: DeptKind) -> None:
             amount = rng.choice(ROUND_AMOUNTS) * scale * WAN
         else:
             amount = _wan(rng, 1, 250)
-        unit.items[project.code].proj += amount
+        code = unit.uid.main_item if rng.random() < 0.15 else project.code
+        unit.items[code].proj += amount
         unit.projects.append((project.name, amount, project.activity))
     if rng.random() < 0.04:
         buy = _wan(rng, 15, 30)
@@ -684,19 +685,23 @@ def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int
 # --------------------------------------------------------------------------- assembly
 
 
-def pdf_document(ident: Identity, dept: list[Sheet], units: list[list[Sheet]], blocks: list[tuple]) -> str:
-    """Whole document in the PDF-extracted layout."""
+def _join_pages(pages: list[list[str]], first: bool) -> str:
+    """Pages start with a space (two on the first page); chunks are blank-line separated."""
+    return "\n".join(("  " if first and i == 0 else " ") + "\n\n".join(p) for i, p in enumerate(pages))
+
+
+def pdf_frame(ident: Identity, dept: list[Sheet], units: list[list[Sheet]]) -> tuple[str, str]:
+    """Department tables (ending with the 第一部分 line) and unit section, PDF layout."""
     pages: list[list[str]] = []
     for sheet in dept:
         pages += pdf_table_pages(sheet, ident.year, [f"{sheet.title} "])
     pages[-1].append(f"第一部分  {ident.dept_name} {ident.year} 年部门预算信息公开情况说明")
-    pages += pdf_narrative_lines(blocks)
-    pages.append(["第二部分  部门所属单位预算"])
+    tail: list[list[str]] = [["第二部分  部门所属单位预算"]]
     for sheets in units:
         for k, sheet in enumerate(sheets):
             lead = [f"{sheet.name}收支预算 ", f"{sheet.title} "] if k == 0 else [f"{sheet.title} "]
-            pages += pdf_table_pages(sheet, ident.year, lead, PAGE_ROWS - 2 if k == 0 else PAGE_ROWS)
-    return "\n".join(("  " if i == 0 else " ") + "\n\n".join(p) for i, p in enumerate(pages)) + "\n"
+            tail += pdf_table_pages(sheet, ident.year, lead, PAGE_ROWS - 2 if k == 0 else PAGE_ROWS)
+    return _join_pages(pages, True), _join_pages(tail, False) + "\n"
 
 
 def _docx_tables(sheets: list[Sheet], year: int, bookmark, plain_first: bool) -> str:
@@ -709,25 +714,28 @@ def _docx_tables(sheets: list[Sheet], year: int, bookmark, plain_first: bool) ->
     return "".join(parts)
 
 
-def docx_document(ident: Identity, dept: list[Sheet], units: list[list[Sheet]], blocks: list[tuple]) -> str:
-    """Whole document in the DOCX-extracted layout."""
-    counter = itertools.count(ident.bookmark_base)
+def docx_frame(ident: Identity, dept: list[Sheet], units: list[list[Sheet]]) -> tuple[str, str]:
+    """Department tables (ending with the 第一部分 line) and unit section, DOCX layout.
 
-    def bookmark() -> int:
-        return next(counter)
-
-    head = _docx_tables(dept, ident.year, bookmark, True)
-    body = docx_narrative(blocks, bookmark)
-    tail = "\n\n\n".join(f"{s[0].name}收支预算\n" + _docx_tables(s, ident.year, bookmark, False) for s in units)
+    Bookmark numbers increase through the document: tables of the department
+    from ``bookmark_base``, the narrative from +100, the units from +200.
+    """
+    head_marks = itertools.count(ident.bookmark_base)
+    tail_marks = itertools.count(ident.bookmark_base + 200)
+    head = _docx_tables(dept, ident.year, head_marks.__next__, True)
     part1 = f"第一部分  {ident.dept_name}{ident.year}年部门预算信息公开情况说明"
-    return f"{head}\n\n\n{part1}\n{body}\n第二部分  部门所属单位预算\n{tail}\n"
+    tail = "\n\n\n".join(f"{s[0].name}收支预算\n" + _docx_tables(s, ident.year, tail_marks.__next__, False)
+                          for s in units)
+    return f"{head}\n\n\n{part1}", f"第二部分  部门所属单位预算\n{tail}\n"
 
 
-def table_bytes(ident: Identity, dept: list[Sheet], units: list[list[Sheet]]) -> str:
-    """Rendered tables only (used for the size budget)."""
+def assemble(ident: Identity, frame: tuple[str, str], blocks: list[tuple]) -> str:
+    """Insert the narrative between the department tables and the unit section."""
+    head, tail = frame
     if ident.layout == "pdf_text":
-        return pdf_document(ident, dept, units, [])
-    return docx_document(ident, dept, units, [])
+        return f"{head}\n{_join_pages(pdf_narrative_lines(blocks), False)}\n{tail}"
+    marks = itertools.count(ident.bookmark_base + 100)
+    return f"{head}\n{docx_narrative(blocks, marks.__next__)}\n{tail}"
 
 
 # --------------------------------------------------------------------------- documents
@@ -764,17 +772,17 @@ def build_document(seed: int, index: int, rev: int = 0) -> Built:
             roundings.append(rounding)
     if ident.flag == "error":
         errors.append(inject_error(rng, sheets, figures, ident.dept_code))
-    size = len(table_bytes(ident, dept, per_unit).encode("utf-8"))
-    render = pdf_document if ident.layout == "pdf_text" else docx_document
+    frame = (pdf_frame if ident.layout == "pdf_text" else docx_frame)(ident, dept, per_unit)
+    size = len(frame[0].encode("utf-8")) + len(frame[1].encode("utf-8"))
     for compact in (False, True):
         text_rng = Random(f"budgetwh:{seed}:{index}:text:{rev}")
         blocks = build(narrative_context(ident, units, figures, text_rng, size, compact))
-        data = render(ident, dept, per_unit, blocks).encode("utf-8")
+        data = assemble(ident, frame, blocks).encode("utf-8")
         if len(data) <= MAX_BYTES:
             break
     name = f"{index:06d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
-    for record in (*errors, *roundings):
-        record["file"] = name
+    errors = [{"file": name, **r} for r in errors]
+    roundings = [{"file": name, **r} for r in roundings]
     meta = {
         "file": name, "layout": ident.layout, "region": ident.region, "region_level": ident.level,
         "department": ident.dept_name, "department_code": ident.dept_code,

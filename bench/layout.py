@@ -101,11 +101,13 @@ NARRATIVE_WIDTH = 51
 
 def pdf_row(row: list[str], wrap: tuple[int, int] | None) -> tuple[str, int]:
     """One printed row and the number of lines it occupies."""
+    if wrap is None or len(row[wrap[0]].lstrip(" ")) <= wrap[1]:
+        return " ".join(row) + " ", 1
     out: list[str] = []
     height = 1
     for i, cell in enumerate(row):
         body = cell.lstrip(" ")
-        if wrap and i == wrap[0] and len(body) > wrap[1]:
+        if i == wrap[0]:
             width = wrap[1]
             pieces = [body[k:k + width] for k in range(0, len(body), width)]
             pieces[0] = cell[: len(cell) - len(body)] + pieces[0]

@@ -67,7 +67,7 @@ def duties(ctx: Context) -> list[tuple]:
     """一、部门职责及机构设置情况."""
     numbered = ctx.rng.random() < 0.5
     out: list[tuple] = [("heading", "一、部门职责及机构设置情况", True), ("para", "部门职责：")]
-    for k, duty in enumerate(ctx.duties):
+    for k, duty in enumerate(ctx.duties[: 5 if ctx.compact else None]):
         mark = f"（{_cn(k + 1)}）" if numbered else f"{k + 1}、"
         out.append(("para", mark + _fill(duty, ctx)))
     rows = [["单位名称", "单位性质", "单位规格", "经费保障形式"], *[list(u) for u in ctx.units]]
@@ -176,12 +176,13 @@ def purchases(ctx: Context) -> list[tuple]:
     rows = [["采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价", "金额"]]
     rows += [[n, c, u, str(q), ctx.m(p), ctx.m(a)] for n, c, u, q, p, a in ctx.purchases]
     rows.append(["合计", "", "", "", "", ctx.m(total)])
-    return [
+    out = [
         ("heading", "六、政府采购预算情况", True),
         ("para", f"{y}年，{ctx.dept}安排政府采购预算{s}{ctx.m(total)}万元。具体内容见下表。"),
         ("para", "部门政府采购预算"), ("table", rows),
         ("para", "注：同一采购目录序号的物品，其单价会因配置规格不同而变动，均符合资产配置标准。"),
     ]
+    return out[:2] if ctx.compact else out
 
 
 def assets(ctx: Context) -> list[tuple]:
@@ -200,7 +201,7 @@ def assets(ctx: Context) -> list[tuple]:
         ("para", f"{ctx.dept}（含所属单位）上年末固定资产金额为{s}{m(total)}万元（详见下表）。本年度拟购置固定资产总额为{s}{m(a['purchase'])}万元。"),
         ("para", "部门固定资产占用情况表"), ("table", rows),
         ("heading", "八、名词解释", True),
-        *[("para", f"{k + 1}、{_fill(g, ctx)}") for k, g in enumerate(GLOSSARY)],
+        *[("para", f"{k + 1}、{_fill(g, ctx)}") for k, g in enumerate(GLOSSARY[: 6 if ctx.compact else None])],
         ("heading", "九、其他需要说明的事项", True), ("para", "我部门无其他需要说明的事项。"),
     ]
 

@@ -32,7 +32,7 @@ joined as (
     from statements as s
     inner join documents as d using (document_id)
     left join totals as cur on cur.document_id = s.document_id and cur.fiscal_year = d.fiscal_year
-    left join totals as prior on prior.document_id = s.document_id and prior.fiscal_year = s.stated_year
+    left join totals as prior on prior.document_id = s.document_id and prior.fiscal_year = s.reference_year
 ),
 
 amounts as (
@@ -46,10 +46,10 @@ amounts as (
         current_total - prior_total as rhs,
         3 as n_terms,
         source_line,
-        'this year ' || coalesce(current_total::varchar, '?') || ' − ' || stated_year || ' ' || coalesce(prior_total::varchar, '?')
+        'this year ' || coalesce(current_total::varchar, '?') || ' − ' || reference_year || ' ' || coalesce(prior_total::varchar, '?')
             || coalesce(' (line ' || prior_line || ')', '') as detail,
         case
-            when prior_total is null then 'the ' || stated_year || ' total is not printed in the document'
+            when prior_total is null then 'the ' || reference_year || ' total is not printed in the document'
             when current_total is null then 'this year''s total'
         end as missing_input
     from joined
@@ -66,10 +66,10 @@ percents as (
         cast((current_total - prior_total) * 100 / nullif(prior_total, 0) as decimal(24, 6)) as rhs,
         1 as n_terms,
         source_line,
-        'stated ' || coalesce(percent::varchar || '%', 'no rate') || ' vs change ÷ ' || stated_year || ' total' as detail,
+        'stated ' || coalesce(percent::varchar || '%', 'no rate') || ' vs change ÷ ' || reference_year || ' total' as detail,
         case
             when percent is null then 'no growth rate stated'
-            when prior_total is null then 'the ' || stated_year || ' total is not printed in the document'
+            when prior_total is null then 'the ' || reference_year || ' total is not printed in the document'
             when current_total is null then 'this year''s total'
         end as missing_input
     from joined

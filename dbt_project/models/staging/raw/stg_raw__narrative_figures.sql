@@ -1,5 +1,7 @@
 {# grain: one row per stated figure · input: raw.narrative_figure
-   Converts to 万元 with `to_wan_yuan`; an unknown unit stays null. #}
+   Converts to 万元 with `to_wan_yuan`; an unknown unit stays null. A
+   year-on-year statement belongs to the document's year: the year it compares
+   with is `reference_year`, and it is labelled by it. #}
 with source as (
     select * from {{ source('raw', 'narrative_figure') }}
 ),
@@ -9,13 +11,17 @@ final as (
         document_id,
         figure_seq,
         metric,
-        label,
+        case
+            when metric = 'yoy_change_total' then '比' || fiscal_year || '年预算增减'
+            else label
+        end as label,
         amount_text,
         amount as amount_printed,
         amount_unit,
         unit_basis,
         {{ to_wan_yuan('amount', 'amount_unit') }} as amount_wan,
-        fiscal_year as stated_year,
+        case when metric <> 'yoy_change_total' then fiscal_year end as stated_year,
+        case when metric = 'yoy_change_total' then fiscal_year end as reference_year,
         percent,
         sentence,
         source_line,

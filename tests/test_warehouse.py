@@ -1,0 +1,125 @@
+"""The flow end to end over the four samples: the star schema, as BI users see it.
+
+One real run (Prefect flow → raw → dbt build with its tests → GX → publish) is
+shared by these tests; see conftest.samples_run.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from tests.conftest import FIXTURES, Run, run_flow
+
+
+def test_every_hand_listed_cell_is_a_fact_with_amount_unit_subject_table_column(samples_run: Run) -> None:
+    facts = {
+        (r[0], r[1], r[2], r[3], r[4]): r[5:]
+        for r in samples_run.sql(
+            """select f.file_name, u.unit_code, f.table_title, f.row_seq, f.column_no,
+                      f.amount_printed, f.amount_unit, f.amount_wan, f.subject_key, f.table_code,
+                      f.column_label, f.measure, f.line_label, f.source_line
+               from marts.fact_budget_line f join marts.dim_unit u using (unit_key)
+               where f.source_kind = 'table'"""
+        )
+    }
+    with (FIXTURES / "expected_facts.csv").open(encoding="utf-8", newline="") as fh:
+        expected = list(csv.DictReader(fh))
+    assert len(facts) == len(expected) == 598
+    for e in expected:
+        key = (e["seed_file"], e["unit_code"], e["table_title"], int(e["row_seq"]), int(e["column_no"]))
+        amount, unit, wan, subject, table_code, column_label, measure, label, line = facts[key]
+        assert (amount, unit, wan) == (Decimal(e["amount"]), "万元", Decimal(e["amount"])), key
+        assert label == e["line_label"], key
+        if e["subject_code"]:
+            assert subject.endswith(":" + e["subject_code"]), key
+        assert table_code and column_label and measure and line > 0, key
+
+
+def test_subjects_classes_and_summary_rows(samples_run: Run) -> None:
+    rows = dict(
+        samples_run.sql(
+            """select line_label, subject_key from marts.fact_budget_line
+               where file_name like '001%' and table_code = 'income_expense_summary'"""
+        )
+    )
+    assert rows["六、科学技术支出"] == "function:206"
+    assert rows["八、社会保障和就业支出"] == "function:208"
+    assert rows["一、一般公共预算拨款收入"] == "revenue:gpb_appropriation"
+    assert rows["上年结转结余"] == "balance:carryover_in"
+    subject = samples_run.sql(
+        "select name, level, parent_subject_key from marts.dim_subject where subject_key = 'function:2060701'"
+    )
+    assert subject == [("机构运行", "项", "function:20607")]
+    assert samples_run.sql("select level from marts.dim_subject where subject_key = 'function:206'") == [("类",)]
+    carry = samples_run.sql(
+        """select subject_key from marts.fact_budget_line
+           where file_name like '001%' and table_code = 'fiscal_income_expense_summary' and row_seq = 34"""
+    )
+    assert carry == [("balance:carryover_in_gpb",)]  # "一、一般公共预算拨款" under 年初结转和结余
+
+
+def test_units_are_local_to_their_region(samples_run: Run) -> None:
+    units = samples_run.sql(
+        "select unit_code, unit_name, kind, region_key, parent_unit_key is not null from marts.dim_unit order by all"
+    )
+    assert ("731", "秦皇岛市科学技术协会", "department", "河北省/秦皇岛市", False) in units
+    assert ("731", "张家口市科学技术协会", "department", "河北省/张家口市", False) in units
+    assert ("731001", "秦皇岛市科学技术协会本级", "unit", "河北省/秦皇岛市", True) in units
+    keys = samples_run.sql("select count(distinct unit_key) from marts.dim_unit where unit_code = '731'")
+    assert keys[0][0] == 3  # 秦皇岛, 张家口 and 山海关区 each have their own 731
+
+
+def test_one_row_per_document_with_counts(samples_run: Run) -> None:
+    docs = samples_run.sql(
+        """select file_name, fiscal_year, table_count, table_fact_count, narrative_fact_count, validation_status
+           from marts.dim_document order by file_name"""
+    )
+    assert [d[:4] for d in docs] == [
+        ("000_e4a04ce1a9052b5d.txt", 2022, 18, 302),
+        ("001_3c6e109f9b0f145a.txt", 2023, 9, 296),
+        ("002_008befaf5c3092e7.txt", 2019, 0, 0),
+        ("004_c475e0477e87c15d.txt", 2021, 0, 0),
+    ]
+    assert all(d[4] > 0 for d in docs), "every document contributes narrative facts"
+    assert {d[5] for d in docs} <= {"passed", "passed_with_warnings"}
+    assert samples_run.sql("select list(fiscal_year order by fiscal_year) from marts.dim_year")[0][0] == [
+        2019, 2020, 2021, 2022, 2023,
+    ]  # fmt: skip
+
+
+def test_no_float_on_the_money_path(samples_run: Run) -> None:
+    money = samples_run.sql(
+        """select table_schema, table_name, column_name, data_type from information_schema.columns
+           where table_schema in ('raw', 'staging', 'intermediate', 'marts')
+             and (column_name like 'amount%' or column_name in ('lhs', 'rhs', 'diff', 'tolerance'))
+             and column_name not in ('amount_text', 'amount_unit')"""
+    )
+    assert money
+    assert [m for m in money if not m[3].startswith("DECIMAL")] == []
+
+
+def test_narrative_facts_keep_evidence_and_converted_units(samples_run: Run) -> None:
+    rows = samples_run.sql(
+        """select amount_printed, amount_unit, amount_wan, unit_basis, source_line
+           from marts.fact_budget_line where measure = 'project_amount' and line_label = '科普经费（青山区）'"""
+    )
+    assert len(rows) == 1
+    printed, unit, wan, basis, line = rows[0]
+    assert (printed, unit, wan) == (Decimal("2380000.00"), "元", Decimal("238"))
+    assert basis.startswith("inferred:") and line > 0
+
+
+def test_rerun_changes_no_count(samples_run: Run) -> None:
+    query = """select (select count(*) from marts.fact_budget_line), (select count(*) from marts.dim_document),
+                      (select count(*) from marts.fct_rule_check), (select count(*) from raw.budget_cell)"""
+    before = samples_run.sql(query)
+    again = run_flow(samples_run.raw, samples_run.warehouse, samples_run.build)
+    assert again.result.loaded == 0 and again.result.unchanged == 4
+    assert again.sql(query) == before
+
+
+def test_checkpoint_passed_and_results_are_in_the_warehouse(samples_run: Run) -> None:
+    assert samples_run.result.checkpoint_success
+    assert samples_run.result.data_docs is not None and samples_run.result.data_docs.exists()
+    assert samples_run.sql("select bool_and(success), count(*) > 0 from audit.gx_run") == [(True, True)]
