@@ -121,35 +121,53 @@ function_classes as (
         and b.subject_key = k.subject_key
 ),
 
+-- Compared both ways: a line only the units print (the department's is missing)
+-- fails as surely as one only the department prints.
+department_cells as (
+    select * from cells
+    where scope = 'department'
+        and (document_id, table_code) in (select (document_id, table_code) from cells where scope = 'unit')
+),
+
+unit_sums as (
+    select
+        document_id, table_code, side, subject_key, measure,
+        sum(amount_wan) as amount, count(*) as n, count(distinct unit_code) as n_units,
+        any_value(line_label) as line_label, min(source_line) as source_line
+    from cells
+    where scope = 'unit'
+        and (document_id, table_code) in (select (document_id, table_code) from cells where scope = 'department')
+    group by all
+),
+
 departments_and_units as (
     select
         'cross_department_units' as rule_id,
-        d.document_id,
+        coalesce(d.document_id, u.document_id) as document_id,
         d.table_seq,
-        d.table_code,
+        coalesce(d.table_code, u.table_code) as table_code,
         'department' as scope,
         d.unit_code,
-        d.side,
-        d.row_seq,
-        d.line_label,
-        d.subject_key,
-        d.measure,
+        coalesce(d.side, u.side) as side,
+        coalesce(d.row_seq, 0) as row_seq,
+        coalesce(d.line_label, u.line_label) as line_label,
+        coalesce(d.subject_key, u.subject_key) as subject_key,
+        coalesce(d.measure, u.measure) as measure,
         d.amount_unit,
-        d.amount_wan as lhs,
-        coalesce(sum(u.amount_wan), 0) as rhs,
-        count(u.amount_wan) + 1 as n_terms,
-        d.source_line,
-        'unit tables: ' || count(distinct u.unit_code) as detail,
+        coalesce(d.amount_wan, 0) as lhs,
+        coalesce(u.amount, 0) as rhs,
+        coalesce(u.n, 0) + 1 as n_terms,
+        coalesce(d.source_line, u.source_line) as source_line,
+        case
+            when d.document_id is null then 'printed by the units only'
+            else 'unit tables: ' || coalesce(u.n_units, 0)
+        end as detail,
         cast(null as varchar) as missing_input
-    from cells as d
-    inner join (select distinct document_id, table_code from cells where scope = 'unit') as has_units
-        on has_units.document_id = d.document_id and has_units.table_code = d.table_code
-    left join cells as u
-        on u.document_id = d.document_id and u.scope = 'unit' and u.table_code = d.table_code
+    from department_cells as d
+    full outer join unit_sums as u
+        on u.document_id = d.document_id and u.table_code = d.table_code
         and u.subject_key = d.subject_key and u.measure = d.measure
         and coalesce(u.side, '') = coalesce(d.side, '')
-    where d.scope = 'department'
-    group by all
 ),
 
 final as (

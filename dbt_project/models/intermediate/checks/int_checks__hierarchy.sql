@@ -1,6 +1,8 @@
 {# grain: one row per parent line × column of a subject table: 类 = Σ 款,
    款 = Σ 项, 合计 = Σ 类. inputs: int_budget_cells_classified.
-   An instance exists where the parent has child lines printed; blank cells are zero. #}
+   A table that prints the child level at all prints it under every parent, so
+   every parent is checked from then on: a 款 whose 项 went missing sums to zero
+   and fails, instead of escaping the check. Blank cells are zero. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
     where shape = 'subject'
@@ -13,27 +15,46 @@ lines as (
     from cells
 ),
 
-pairs as (
+depth as (
+    select
+        document_id, table_seq,
+        bool_or(length(code) = 5) as has_segments,
+        bool_or(length(code) = 7) as has_items
+    from lines
+    where classification in ('function', 'economic')
+    group by all
+),
+
+parents as (
     select
         case
             when p.code = 'total' then 'hierarchy_total'
             when length(p.code) = 3 then 'hierarchy_class'
             else 'hierarchy_segment'
         end as rule_id,
+        p.*
+    from lines as p
+    inner join depth as d using (document_id, table_seq)
+    where (p.classification = 'balance' and p.code = 'total')
+        or (p.classification in ('function', 'economic') and length(p.code) = 3 and d.has_segments)
+        or (p.classification in ('function', 'economic') and length(p.code) = 5 and d.has_items)
+),
+
+pairs as (
+    select
+        p.rule_id,
         p.document_id, p.table_seq, p.table_code, p.scope, p.unit_code, p.amount_unit,
         p.row_seq, p.line_label, p.subject_key, p.source_line,
         c.row_seq as child_row
-    from lines as p
-    inner join lines as c
+    from parents as p
+    left join lines as c
         on c.document_id = p.document_id
         and c.table_seq = p.table_seq
         and c.classification in ('function', 'economic')
         and (
-            (p.code = 'total' and p.classification = 'balance' and length(c.code) = 3)
-            or (p.classification in ('function', 'economic') and length(p.code) = 3
-                and length(c.code) = 5 and left(c.code, 3) = p.code)
-            or (p.classification in ('function', 'economic') and length(p.code) = 5
-                and length(c.code) = 7 and left(c.code, 5) = p.code)
+            (p.rule_id = 'hierarchy_total' and length(c.code) = 3)
+            or (p.rule_id = 'hierarchy_class' and length(c.code) = 5 and left(c.code, 3) = p.code)
+            or (p.rule_id = 'hierarchy_segment' and length(c.code) = 7 and left(c.code, 5) = p.code)
         )
 ),
 
@@ -63,7 +84,8 @@ final as (
         coalesce(sum(ca.amount_wan), 0) as rhs,
         count(ca.amount_wan) + 1 as n_terms,
         pr.source_line,
-        'children printed: ' || count(ca.amount_wan) || ' (rows ' || string_agg(ca.row_seq::varchar, ', ' order by ca.row_seq) || ')' as detail,
+        'children printed: ' || count(ca.amount_wan)
+            || coalesce(' (rows ' || string_agg(ca.row_seq::varchar, ', ' order by ca.row_seq) || ')', '') as detail,
         cast(null as varchar) as missing_input
     from pairs as pr
     inner join measures as m

@@ -20,33 +20,43 @@ by_column as (
         sum(amount_wan) filter (where subject_key = 'three_public:vehicle_purchase') as vehicle_purchase,
         sum(amount_wan) filter (where subject_key = 'three_public:vehicle_operation') as vehicle_operation,
         sum(amount_wan) filter (where subject_key = 'three_public:reception') as reception,
-        min(source_line) as source_line
+        min(source_line) filter (where subject_key = 'three_public:total') as total_line,
+        min(source_line) filter (where subject_key = 'three_public:subtotal') as subtotal_line,
+        min(source_line) filter (where subject_key = 'three_public:abroad') as abroad_line,
+        min(source_line) filter (where subject_key like 'three_public:abroad_%') as abroad_parts_line,
+        min(source_line) filter (where subject_key = 'three_public:vehicle') as vehicle_line,
+        min(source_line) filter (where subject_key like 'three_public:vehicle_%') as vehicle_parts_line,
+        min(source_line) filter (where subject_key in ('three_public:abroad', 'three_public:vehicle', 'three_public:reception')) as parts_line
     from cells
     group by all
 ),
 
 instances as (
     select
-        'three_public_parts' as rule_id, *, 'three_public:' || case when subtotal is not null then 'subtotal' else 'total' end as subject_key,
+        'three_public_parts' as rule_id, * exclude (total_line, subtotal_line, abroad_line, abroad_parts_line, vehicle_line, vehicle_parts_line, parts_line), 'three_public:' || case when subtotal is not null then 'subtotal' else 'total' end as subject_key,
         coalesce(subtotal, total, 0) as lhs,
-        coalesce(abroad, 0) + coalesce(vehicle, 0) + coalesce(reception, 0) as rhs, 4 as n_terms
+        coalesce(abroad, 0) + coalesce(vehicle, 0) + coalesce(reception, 0) as rhs, 4 as n_terms,
+        coalesce(subtotal_line, total_line, parts_line) as source_line
     from by_column
     union all
     select
-        'three_public_vehicle', *, 'three_public:vehicle',
-        coalesce(vehicle, 0), coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0), 3
+        'three_public_vehicle', * exclude (total_line, subtotal_line, abroad_line, abroad_parts_line, vehicle_line, vehicle_parts_line, parts_line), 'three_public:vehicle',
+        coalesce(vehicle, 0), coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0), 3,
+        coalesce(vehicle_line, vehicle_parts_line)
     from by_column
     where coalesce(vehicle, vehicle_purchase, vehicle_operation) is not null
     union all
     select
-        'three_public_abroad', *, 'three_public:abroad',
-        coalesce(abroad, 0), coalesce(abroad_research, 0) + coalesce(abroad_other, 0), 3
+        'three_public_abroad', * exclude (total_line, subtotal_line, abroad_line, abroad_parts_line, vehicle_line, vehicle_parts_line, parts_line), 'three_public:abroad',
+        coalesce(abroad, 0), coalesce(abroad_research, 0) + coalesce(abroad_other, 0), 3,
+        coalesce(abroad_line, abroad_parts_line)
     from by_column
     where coalesce(abroad_research, abroad_other) is not null
     union all
     select
-        'three_public_subtotal', *, 'three_public:total',
-        coalesce(total, 0), coalesce(subtotal, 0), 2
+        'three_public_subtotal', * exclude (total_line, subtotal_line, abroad_line, abroad_parts_line, vehicle_line, vehicle_parts_line, parts_line), 'three_public:total',
+        coalesce(total, 0), coalesce(subtotal, 0), 2,
+        coalesce(total_line, subtotal_line)
     from by_column
     where subtotal is not null
 ),
