@@ -31,14 +31,29 @@ SG = "财政拨款“三公”经费支出表"
 
 # Printed order and number of 栏次 columns of each table.
 KINDS: tuple[tuple[str, int], ...] = (
-    (SZ, 4), (IN, 12), (OUT, 8), (CZ, 7), (GP, 5), (BAS, 5), (GF, 5), (SOE, 5), (SG, 5),
+    (SZ, 4),
+    (IN, 12),
+    (OUT, 8),
+    (CZ, 7),
+    (GP, 5),
+    (BAS, 5),
+    (GF, 5),
+    (SOE, 5),
+    (SG, 5),
 )
 NCOLS = dict(KINDS)
 TREE_KINDS = frozenset({IN, OUT, GP, BAS})
 EMPTY_KINDS = frozenset({GF, SOE})
 AMOUNT_COLS: dict[str, tuple[int, ...]] = {
-    SZ: (2, 4), IN: tuple(range(3, 13)), OUT: tuple(range(3, 9)), CZ: (2, 4, 5, 6, 7),
-    GP: (3, 4, 5), BAS: (3, 4, 5), GF: (), SOE: (), SG: (2, 3, 4, 5),
+    SZ: (2, 4),
+    IN: tuple(range(3, 13)),
+    OUT: tuple(range(3, 9)),
+    CZ: (2, 4, 5, 6, 7),
+    GP: (3, 4, 5),
+    BAS: (3, 4, 5),
+    GF: (),
+    SOE: (),
+    SG: (2, 3, 4, 5),
 }
 # (column, component columns): printed total column = sum of components.
 ROW_RULES: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {
@@ -74,6 +89,26 @@ IDENTITY_TEXT = {
     "sangong_abroad": "因公出国(境)费 = 教学科研+其他",
     "dept_eq_units": "部门表 = Σ单位表",
     "narrative": "正文数字 = 表内数字",
+}
+
+# Where each narrative headline figure comes from (department tables).
+NARRATIVE_SOURCES = {
+    "预算收入": "收支总表 本年收入合计",
+    "一般公共预算收入": "收支总表 一般公共预算拨款收入",
+    "事业收入": "收支总表 事业收入",
+    "上年结转结余": "收支总表 上年结转结余",
+    "支出预算": "收支总表 本年支出合计",
+    "基本支出": "支出总表 合计行 基本支出",
+    "项目支出": "支出总表 合计行 项目支出",
+    "人员经费": "基本支出表 合计行 人员经费",
+    "日常公用经费": "基本支出表 合计行 公用经费",
+    "机关运行经费": "基本支出表 合计行 公用经费",
+    "三公经费": "“三公”经费支出表 合计",
+    "因公出国（境）费": "“三公”经费支出表 因公出国（境）费",
+    "公务用车购置及运维费": "“三公”经费支出表 公务用车购置及运维费",
+    "公务用车购置费": "“三公”经费支出表 公务用车购置费",
+    "公务用车运行费": "“三公”经费支出表 公务用车运行维护费",
+    "公务接待费": "“三公”经费支出表 公务接待费",
 }
 
 Violation = tuple[str, str, str, str, int, int, int]
@@ -189,10 +224,8 @@ def _check_sz(v: _Collector, sheet: Sheet, tabs: dict[str, Sheet]) -> None:
     body = sheet.rows[: sheet.rows.index(r_inc)]
     v.eq("sz_income_total", sheet, r_inc, 2, sum(cents(r[2]) for r in body))
     v.eq("sz_expense_total", sheet, r_exp, 4, sum(cents(r[4]) for r in body))
-    v.eq("sz_grand_income", sheet, inc["收入总计"], 2,
-         cents(r_inc[2]) + cents(inc["上年结转结余"][2]))
-    v.eq("sz_grand_expense", sheet, exp["支出总计"], 4,
-         cents(r_exp[4]) + cents(exp["年终结转结余"][4]))
+    v.eq("sz_grand_income", sheet, inc["收入总计"], 2, cents(r_inc[2]) + cents(inc["上年结转结余"][2]))
+    v.eq("sz_grand_expense", sheet, exp["支出总计"], 4, cents(r_exp[4]) + cents(exp["年终结转结余"][4]))
     v.eq("sz_balance", sheet, exp["支出总计"], 4, cents(inc["收入总计"][2]))
     t_in, t_out = _by_code(tabs.get(IN)), _by_code(tabs.get(OUT))
     for row in body:
@@ -211,13 +244,18 @@ def _check_cz(v: _Collector, sheet: Sheet, tabs: dict[str, Sheet]) -> None:
     i_inc = sheet.rows.index(r_inc)
     body, tail = sheet.rows[:i_inc], sheet.rows[i_inc:]
     r_carry, r_grand = inc["年初财政拨款结转和结余"], inc["收入总计"]
-    carry_parts = tail[tail.index(r_carry) + 1: tail.index(r_grand)]
+    carry_parts = tail[tail.index(r_carry) + 1 : tail.index(r_grand)]
     v.eq("cz_income_total", sheet, r_inc, 2, sum(cents(r[2]) for r in body))
     v.eq("cz_carry_total", sheet, r_carry, 2, sum(cents(r[2]) for r in carry_parts))
     for col in (4, 5, 6, 7):
         v.eq("cz_expense_total", sheet, r_exp, col, sum(cents(r[col]) for r in body))
-        v.eq("cz_grand_expense", sheet, exp["支出总计"], col,
-             cents(r_exp[col]) + cents(exp["年末财政拨款结转和结余"][col]))
+        v.eq(
+            "cz_grand_expense",
+            sheet,
+            exp["支出总计"],
+            col,
+            cents(r_exp[col]) + cents(exp["年末财政拨款结转和结余"][col]),
+        )
     for row in [*body, r_exp, exp["支出总计"]]:
         v.eq("row_total", sheet, row, 4, cents(row[5]) + cents(row[6]) + cents(row[7]))
     v.eq("cz_grand_income", sheet, r_grand, 2, cents(r_inc[2]) + cents(r_carry[2]))
@@ -234,19 +272,20 @@ def _check_cz(v: _Collector, sheet: Sheet, tabs: dict[str, Sheet]) -> None:
 
 def _check_sg(v: _Collector, sheet: Sheet) -> None:
     lab = _labels(sheet.rows, 1)
-    teach, other = lab.get("其中：教学科研人员因公出国（境）费"), lab.get("其他因公出国（境）费")
+    abroad, car, total = lab["一、因公出国（境）费"], lab["二、公务用车购置及运维费"], lab["合计"]
+    parts = ("一、因公出国（境）费", "二、公务用车购置及运维费", "三、公务接待费")
     for col in (2, 3, 4, 5):
+
         def c(label: str, col: int = col) -> int:
-            return cents(lab[label][col])
-        v.eq("sangong_total", sheet, lab["合计"], col,
-             c("一、因公出国（境）费") + c("二、公务用车购置及运维费") + c("三、公务接待费"))
+            return cents(lab[label][col]) if label in lab else 0
+
+        v.eq("sangong_total", sheet, total, col, sum(c(p) for p in parts))
         if "“三公”经费小计" in lab:
             v.eq("sangong_subtotal", sheet, lab["“三公”经费小计"], col, c("合计"))
-        v.eq("sangong_car", sheet, lab["二、公务用车购置及运维费"], col,
-             c("其中：公务用车购置费") + c("公务用车运行维护费"))
-        if teach is not None and other is not None:
-            v.eq("sangong_abroad", sheet, lab["一、因公出国（境）费"], col,
-                 cents(teach[col]) + cents(other[col]))
+        v.eq("sangong_car", sheet, car, col, c("其中：公务用车购置费") + c("公务用车运行维护费"))
+        if "其他因公出国（境）费" in lab:
+            split = c("其中：教学科研人员因公出国（境）费") + c("其他因公出国（境）费")
+            v.eq("sangong_abroad", sheet, abroad, col, split)
 
 
 def _row_key(kind: str, row: list[str]) -> str:
@@ -320,11 +359,11 @@ def violations(sheets: list[Sheet], narrative: dict[str, int]) -> list[Violation
     dept = scopes[dept_key]
     units = [tabs for key, tabs in scopes.items() if key[0] == "单位"]
     for kind, sheet in dept.items():
-        if kind not in EMPTY_KINDS:
-            _check_dept_units(v, sheet, [u[kind] for u in units if kind in u])
+        parts = [u[kind] for u in units if kind in u]
+        if kind not in EMPTY_KINDS and parts:
+            _check_dept_units(v, sheet, parts)
     expected = headline(dept) if {SZ, OUT, BAS, SG} <= set(dept) else {}
     for label in sorted(narrative):
         if label in expected and narrative[label] != expected[label]:
-            v.found.append(("narrative", "正文", dept_key[1], label, 0,
-                            narrative[label], expected[label]))
+            v.found.append(("narrative", "正文", dept_key[1], label, 0, narrative[label], expected[label]))
     return v.found

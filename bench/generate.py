@@ -2,29 +2,52 @@
 
 Usage::
 
-    python bench/generate.py --n 1000 --seed 7 --out DIR
-    python bench/generate.py --n 1000 --base-seed 7 --changed 10 --out DIR2
+    python bench/generate.py --n 1000 --seed 7 --out DIR [--jobs J] [--check]
+    python bench/generate.py --n 1000 --base-seed 7 --changed 10 [--seed 1] --out DIR2
     python bench/generate.py --check --out DIR
 
 Every document is a department's budget disclosure in one of the two text
 layouts of the real samples (``pdf_text`` like raw/000, ``docx_text`` like
 raw/001): the nine department tables, the narrative (情况说明) quoting the
-headline figures, then the same nine tables for each of its 1-4 units.  All
-amounts are integer yuan internally and printed in 万元 rounded half-up, so
-every table balances on the printed values, except:
+headline figures, then ``第二部分 部门所属单位预算`` with the same nine tables
+for each of its 1-4 units.  Amounts are integer yuan internally and printed in
+万元 rounded half-up, so every identity of ``balances.py`` holds on the printed
+values, except where the manifest says otherwise.
 
-* ``roundings`` (~5% of documents): one unit gets two sub-cent amounts
-  (+0.004 万元) so that a printed 款 (or a row's 合计) is the rounded sum of
-  unrounded parts and differs from the sum of printed parts by 0.01.  Each
-  entry lists every printed cell where an identity is off by exactly 0.01.
-  These are NOT errors.
-* ``errors`` (~3%): one printed number in one table, or one narrative figure,
-  is changed so that at least one identity breaks by more than 0.05 万元.
+manifest.json::
 
-``--check`` re-reads the files with the independent reader in ``reader.py``
-and asserts that the identities of ``balances.py`` fail exactly at the cells
-listed in the manifest.  The document content depends only on (seed, index),
-so output is byte-identical for the same --seed/--n, whatever --jobs is.
+    {seed, n, generator_version,
+     documents: [{file, layout, region, region_level, department, department_code,
+                  department_kind, fiscal_year, units: [{code, name}], bytes}],
+     errors: [{file, kind: "table_cell"|"narrative", table_title, unit_code, row_seq,
+               column_no, line_label, original, printed, description, breaks}],
+     roundings: [{file, unit_code, kind, subjects, description, cells}],
+     changed: {change_seed, count, documents: [{index, file, base_file}]}   # --changed only}
+
+* errors (~3% of documents): one printed amount in one table, or one figure of
+  the narrative, differs from the generated value so that at least one identity
+  is off by more than 0.05 万元.  ``table_title`` is the printed title (null for
+  narrative), ``row_seq``/``column_no`` the printed 序号 and 栏次, ``line_label``
+  the row's code and name (or the narrative figure's name); ``breaks`` lists
+  every failing identity as [identity, table_title, unit_code, row_seq, column_no]
+  (narrative: ["narrative", "正文", dept_code, figure_name, 0]).
+* roundings (~5%): NOT errors.  One unit gets +0.004 万元 on two unrounded
+  amounts: ``parts`` (two 项 of one 款, project column), ``parts_basic``
+  (2080505/2080506 and 30108/30109) or ``row_total`` (基本 and 项目 of one 项).
+  Printed parents/totals are rounded from the unrounded sums, so they differ
+  from the sum of printed parts by exactly 0.01; ``cells`` lists each such cell
+  with {identity, table_title, unit_code, row_seq, column_no, line_label,
+  printed, sum_of_parts}.
+
+``--changed K --base-seed S`` writes the corpus of seed S with the figures of K
+documents (chosen by --seed, default 1) redrawn: same department, units, year
+and layout, new amounts, hence new content hash and file name; all other files
+are byte-identical to the base corpus.
+
+``--check`` re-reads the files with the independent reader of ``reader.py``
+and asserts that the identities fail exactly at the manifest's errors and
+roundings.  Content depends only on (seed, index[, revision]), so output is
+byte-identical for the same arguments, whatever --jobs is.
 """
 
 from __future__ import annotations
@@ -33,6 +56,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import os
 import re
 import sys
 import time
@@ -44,12 +68,35 @@ from pathlib import Path
 from random import Random
 
 from balances import (
-    AMOUNT_COLS, BAS, CZ, EMPTY_KINDS, GF, GP, IDENTITY_TEXT, IN, KINDS, OUT, SG, SOE, SZ,
-    TREE_KINDS, Sheet, cents, headline, norm, violations,
+    AMOUNT_COLS,
+    BAS,
+    CZ,
+    EMPTY_KINDS,
+    GF,
+    GP,
+    IDENTITY_TEXT,
+    IN,
+    KINDS,
+    NARRATIVE_SOURCES,
+    OUT,
+    SG,
+    SOE,
+    SZ,
+    TREE_KINDS,
+    Sheet,
+    cents,
+    headline,
+    norm,
+    violations,
 )
 from classification import ECONOMIC_SUBJECTS, PERSONNEL_CLASSES, class_rows, function_name
 from layout import (
-    EMPTY_NOTES, PAGE_ROWS, docx_narrative, docx_table, pdf_narrative_lines, pdf_table_pages,
+    EMPTY_NOTES,
+    PAGE_ROWS,
+    docx_narrative,
+    docx_table,
+    pdf_narrative_lines,
+    pdf_table_pages,
 )
 from narrative import Context, build
 from vocab import DEPT_KINDS, NORTHERN, PURCHASE_ITEMS, REGIONS, DeptKind
@@ -119,8 +166,17 @@ def _units(rng: Random, kind: DeptKind, level: str, place: str, dept: str, code:
     n = min(rng.choices((1, 2, 3, 4), weights=(35, 30, 20, 15))[0], 1 + len(kind.subunits))
     top, sub = GRADES[level]
     nature = "事业" if kind.key == "kx" and rng.random() < 0.5 else "行政"
-    units = [UnitId(f"{code}001", f"{dept}本级", kind.admin_item, True, nature, top,
-                    rng.choice(("财政拨款", "财政性资金基本保证")))]
+    units = [
+        UnitId(
+            f"{code}001",
+            f"{dept}本级",
+            kind.admin_item,
+            True,
+            nature,
+            top,
+            rng.choice(("财政拨款", "财政性资金基本保证")),
+        )
+    ]
     for k, (suffix, item) in enumerate(rng.sample(kind.subunits, n - 1)):
         funding = rng.choice(("财政性资金基本保证", "财政性资金定额或定项补助"))
         units.append(UnitId(f"{code}{k + 2:03d}", place + suffix, item, False, "事业", sub, funding))
@@ -139,9 +195,22 @@ def make_identity(seed: int, index: int) -> Identity:
     roll = rng.random()
     flag = "error" if roll < ERROR_RATE else "rounding" if roll < ERROR_RATE + ROUNDING_RATE else ""
     return Identity(
-        index, layout, year, region, level, place, lvl, region.split()[0] in NORTHERN, kind, dept,
-        code, _units(rng, kind, level, place, dept, code), flag, rng.choice("AB"),
-        rng.randint(100_000_000, 199_000_000), rng.randint(24_000, 60_000),
+        index,
+        layout,
+        year,
+        region,
+        level,
+        place,
+        lvl,
+        region.split()[0] in NORTHERN,
+        kind,
+        dept,
+        code,
+        _units(rng, kind, level, place, dept, code),
+        flag,
+        rng.choice("AB"),
+        rng.randint(100_000_000, 199_000_000),
+        rng.randint(24_000, 60_000),
     )
 
 
@@ -207,21 +276,38 @@ def _personnel(rng: Random, staff: int, admin: bool) -> dict[str, int]:
         e["30112"] = _share(rng, base, 0.003, 0.015)
     e["30113"] = _share(rng, base, 0.11, 0.12)
     if rng.random() < 0.4:
-        e["30199"] = _wan(rng, 0.05, 0.2 * staff ** 0.5)
+        e["30199"] = _wan(rng, 0.05, 0.2 * staff**0.5)
     retirees = round(staff * rng.uniform(0.0, 0.7))
     if retirees:
         e["30302"] = _wan(rng, 4.0 * retirees, 7.0 * retirees)
-    for code, p, lo, hi in (("30301", 0.12, 3, 12), ("30304", 0.25, 0.5, 5), ("30305", 0.2, 0.2, 3),
-                            ("30309", 0.4, 0.02, 0.4), ("30399", 0.3, 0.1, 2)):
+    for code, p, lo, hi in (
+        ("30301", 0.12, 3, 12),
+        ("30304", 0.25, 0.5, 5),
+        ("30305", 0.2, 0.2, 3),
+        ("30309", 0.4, 0.02, 0.4),
+        ("30399", 0.3, 0.1, 2),
+    ):
         if rng.random() < p:
             e[code] = _wan(rng, lo, hi)
     return e
 
 
 PUBLIC_WEIGHTS = (
-    ("30201", 1.0, 3), ("30202", 0.8, 1), ("30205", 0.7, 0.5), ("30206", 0.9, 1.2), ("30207", 0.9, 1),
-    ("30209", 0.6, 1.5), ("30211", 1.0, 2), ("30213", 0.7, 1), ("30214", 0.15, 2), ("30215", 0.5, 0.5),
-    ("30216", 0.6, 0.6), ("30218", 0.3, 1), ("30226", 0.4, 1), ("30227", 0.3, 1.5), ("30240", 0.1, 0.2),
+    ("30201", 1.0, 3),
+    ("30202", 0.8, 1),
+    ("30205", 0.7, 0.5),
+    ("30206", 0.9, 1.2),
+    ("30207", 0.9, 1),
+    ("30209", 0.6, 1.5),
+    ("30211", 1.0, 2),
+    ("30213", 0.7, 1),
+    ("30214", 0.15, 2),
+    ("30215", 0.5, 0.5),
+    ("30216", 0.6, 0.6),
+    ("30218", 0.3, 1),
+    ("30226", 0.4, 1),
+    ("30227", 0.3, 1.5),
+    ("30240", 0.1, 0.2),
     ("30299", 0.8, 1.5),
 )
 
@@ -282,10 +368,7 @@ def _projects(rng: Random, unit: Unit, kind: DeptKind) -> None:
     n = rng.choice((0, 1, 1, 2, 2, 3, 3, 4, 5) if unit.uid.admin else (0, 0, 1, 1, 2, 3))
     scale = 1 if unit.staff < 30 else 2
     for project in rng.sample(kind.projects, min(n, len(kind.projects))):
-        if rng.random() < 0.55:
-            amount = rng.choice(ROUND_AMOUNTS) * scale * WAN
-        else:
-            amount = _wan(rng, 1, 250)
+        amount = rng.choice(ROUND_AMOUNTS) * scale * WAN if rng.random() < 0.55 else _wan(rng, 1, 250)
         code = unit.uid.main_item if rng.random() < 0.15 else project.code
         unit.items[code].proj += amount
         unit.projects.append((project.name, amount, project.activity))
@@ -369,8 +452,11 @@ def _function_sheets(scope: tuple[str, str, str], items: dict[str, Item], year: 
         out[code] = (it.total, it.basic, it.proj + it.other, 0, 0, 0)
         gp[code] = (it.fiscal, it.basic, it.proj)
     levels = (3, 5, 7)
-    return [Sheet(*scope, IN, _tree(inc, levels, namer)), Sheet(*scope, OUT, _tree(out, levels, namer)),
-            Sheet(*scope, GP, _tree(gp, levels, namer))]
+    return [
+        Sheet(*scope, IN, _tree(inc, levels, namer)),
+        Sheet(*scope, OUT, _tree(out, levels, namer)),
+        Sheet(*scope, GP, _tree(gp, levels, namer)),
+    ]
 
 
 def _basic_sheet(scope: tuple[str, str, str], econ: dict[str, int]) -> Sheet:
@@ -381,9 +467,17 @@ def _basic_sheet(scope: tuple[str, str, str], econ: dict[str, int]) -> Sheet:
     return Sheet(*scope, BAS, _tree(leaves, (3, 5), ECONOMIC_SUBJECTS.__getitem__))
 
 
-INCOME_ROWS = ("一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", "三、国有资本经营预算拨款收入",
-               "四、财政专户管理资金收入", "五、事业收入", "六、事业单位经营收入", "七、上级补助收入",
-               "八、附属单位上缴收入", "九、其他收入")
+INCOME_ROWS = (
+    "一、一般公共预算拨款收入",
+    "二、政府性基金预算拨款收入",
+    "三、国有资本经营预算拨款收入",
+    "四、财政专户管理资金收入",
+    "五、事业收入",
+    "六、事业单位经营收入",
+    "七、上级补助收入",
+    "八、附属单位上缴收入",
+    "九、其他收入",
+)
 CZ_INCOME_ROWS = ("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款")
 
 
@@ -434,21 +528,35 @@ def _cz_sheet(scope: tuple[str, str, str], t: dict[str, int], year: int) -> Shee
 
 
 SANGONG_ROWS = {
-    "A": (("合计", "total"), ("“三公”经费小计", "total"), ("一、因公出国（境）费", "abroad"),
-          ("    其中：教学科研人员因公出国（境）费", "teach"), ("          其他因公出国（境）费", "abroad"),
-          ("二、公务用车购置及运维费", "car"), ("    其中：公务用车购置费", "buy"),
-          ("          公务用车运行维护费", "run"), ("三、公务接待费", "recep")),
-    "B": (("合计", "total"), ("一、因公出国（境）费", "abroad"), ("二、公务用车购置及运维费", "car"),
-          ("    其中：公务用车购置费", "buy"), ("          公务用车运行维护费", "run"),
-          ("三、公务接待费", "recep")),
+    "A": (
+        ("合计", "total"),
+        ("“三公”经费小计", "total"),
+        ("一、因公出国（境）费", "abroad"),
+        ("    其中：教学科研人员因公出国（境）费", "teach"),
+        ("          其他因公出国（境）费", "abroad"),
+        ("二、公务用车购置及运维费", "car"),
+        ("    其中：公务用车购置费", "buy"),
+        ("          公务用车运行维护费", "run"),
+        ("三、公务接待费", "recep"),
+    ),
+    "B": (
+        ("合计", "total"),
+        ("一、因公出国（境）费", "abroad"),
+        ("二、公务用车购置及运维费", "car"),
+        ("    其中：公务用车购置费", "buy"),
+        ("          公务用车运行维护费", "run"),
+        ("三、公务接待费", "recep"),
+    ),
 }
 
 
 def _sg_sheet(scope: tuple[str, str, str], sg: dict[str, int], variant: str) -> Sheet:
     values = dict(sg, teach=0, car=sg["buy"] + sg["run"])
     values["total"] = values["abroad"] + values["car"] + sg["recep"]
-    rows = [[str(k + 1), label, fmt(values[key]), fmt(values[key]), "", ""]
-            for k, (label, key) in enumerate(SANGONG_ROWS[variant])]
+    rows = [
+        [str(k + 1), label, fmt(values[key]), fmt(values[key]), "", ""]
+        for k, (label, key) in enumerate(SANGONG_ROWS[variant])
+    ]
     return Sheet(*scope, SG, rows)
 
 
@@ -471,8 +579,14 @@ def scope_sheets(scope: str, code: str, name: str, units: list[Unit], ident: Ide
     fn_in, fn_out, fn_gp = _function_sheets(key, items, ident.year)
     empty = [["", "", "", "", "", ""]]
     return [
-        _sz_sheet(key, totals, ident.year), fn_in, fn_out, _cz_sheet(key, totals, ident.year), fn_gp,
-        _basic_sheet(key, econ), Sheet(*key, GF, list(empty)), Sheet(*key, SOE, list(empty)),
+        _sz_sheet(key, totals, ident.year),
+        fn_in,
+        fn_out,
+        _cz_sheet(key, totals, ident.year),
+        fn_gp,
+        _basic_sheet(key, econ),
+        Sheet(*key, GF, list(empty)),
+        Sheet(*key, SOE, list(empty)),
         _sg_sheet(key, sangong, ident.sangong_variant),
     ]
 
@@ -499,9 +613,16 @@ def _cell_record(v: tuple, sheets: list[Sheet]) -> dict:
     ident, title, code, seq, col, printed, expected = v
     found = _find_row(sheets, title, code, seq) if title != "正文" else None
     label = _line_label(*found, col) if found else seq
-    return {"identity": ident, "table_title": title, "unit_code": code,
-            "row_seq": int(seq) if seq.isdigit() else None, "column_no": col or None,
-            "line_label": label, "printed": fmt_cents(printed), "sum_of_parts": fmt_cents(expected)}
+    return {
+        "identity": ident,
+        "table_title": title,
+        "unit_code": code,
+        "row_seq": int(seq) if seq.isdigit() else None,
+        "column_no": col or None,
+        "line_label": label,
+        "printed": fmt_cents(printed),
+        "sum_of_parts": fmt_cents(expected),
+    }
 
 
 def _rounding_options(units: list[Unit]) -> list[tuple[str, Unit, list[str]]]:
@@ -512,9 +633,11 @@ def _rounding_options(units: list[Unit]) -> list[tuple[str, Unit, list[str]]]:
             if unit.items[code].proj > 0:
                 groups[code[:5]].append(code)
         options += [("parts", unit, codes[:2]) for codes in groups.values() if len(codes) >= 2]
-        options += [("row_total", unit, [c]) for c in sorted(unit.items)
-                    if unit.items[c].basic > 0 and unit.items[c].proj > 0]
-        if unit.econ.get("30109") and unit.items["2080506"].basic:
+        options += [
+            ("row_total", unit, [c]) for c in sorted(unit.items) if unit.items[c].basic > 0 and unit.items[c].proj > 0
+        ]
+        pension = unit.items.get("2080506")
+        if unit.econ.get("30109") and pension is not None and pension.basic:
             options.append(("parts_basic", unit, ["2080505", "2080506"]))
     return options
 
@@ -537,7 +660,7 @@ def inject_rounding(rng: Random, units: list[Unit]) -> dict | None:
         unit.econ["30201"] = unit.econ.get("30201", 0) + 40
         what = f"项 {codes[0]} 合计 = rounded(基本+项目) with both parts +0.004"
     else:
-        for code, econ in zip(codes, ("30108", "30109")):
+        for code, econ in zip(codes, ("30108", "30109"), strict=True):
             items[code].basic += 40
             unit.econ[econ] += 40
         what = "款 20805 / 经济类 301 基本支出 = rounded Σ of unrounded parts (2080505, 2080506 each +0.004)"
@@ -550,10 +673,10 @@ def _perturb(rng: Random, value: int) -> int:
     roll = rng.random()
     if roll < 0.4 and swaps:
         k = rng.choice(swaps)
-        new = int(digits[:k] + digits[k + 1] + digits[k] + digits[k + 2:])
+        new = int(digits[:k] + digits[k + 1] + digits[k] + digits[k + 2 :])
     elif roll < 0.55 and len(digits) >= 4:
         k = rng.randrange(len(digits) - 2)
-        new = int(digits[:k] + digits[k + 1:])
+        new = int(digits[:k] + digits[k + 1 :])
     else:
         new = value + rng.choice((-1, 1)) * rng.choice((10, 100, 1000, 10000)) * rng.randint(1, 9)
     return new if new > 0 and abs(new - value) > 5 else value + 100
@@ -562,19 +685,31 @@ def _perturb(rng: Random, value: int) -> int:
 def _describe(where: str, original: int, printed: int, broken: list[tuple]) -> str:
     kinds = []
     for v in broken:
-        text = f"{IDENTITY_TEXT[v[0]]} [{v[1]} {v[2]} 序号{v[3]} 栏{v[4]}]"
+        if v[1] == "正文":
+            text = f"{IDENTITY_TEXT[v[0]]} [正文 {v[3]} = 部门{NARRATIVE_SOURCES[v[3]]} {fmt_cents(v[6])}]"
+        else:
+            text = f"{IDENTITY_TEXT[v[0]]} [{v[1]} {v[2]} 序号{v[3]} 栏{v[4]}]"
         if text not in kinds:
             kinds.append(text)
-    return (f"{where}: printed {fmt_cents(printed)} instead of {fmt_cents(original)}; breaks "
-            + "; ".join(kinds[:6]) + (f"; +{len(kinds) - 6} more" if len(kinds) > 6 else ""))
+    return (
+        f"{where}: printed {fmt_cents(printed)} instead of {fmt_cents(original)}; breaks "
+        + "; ".join(kinds[:6])
+        + (f"; +{len(kinds) - 6} more" if len(kinds) > 6 else "")
+    )
 
 
 def _error_target(rng: Random, sheets: list[Sheet], figures: dict[str, int]):
     if rng.random() < 0.2:
         labels = sorted(k for k, v in figures.items() if v > 0)
         return None, None, 0, rng.choice(labels)
-    cells = [(s, r, c) for s in sheets if s.kind not in EMPTY_KINDS for r in s.rows
-             for c in AMOUNT_COLS[s.kind] if cents(r[c]) > 0]
+    cells = [
+        (s, r, c)
+        for s in sheets
+        if s.kind not in EMPTY_KINDS
+        for r in s.rows
+        for c in AMOUNT_COLS[s.kind]
+        if cents(r[c]) > 0
+    ]
     sheet, row, col = rng.choice(cells)
     return sheet, row, col, None
 
@@ -600,16 +735,31 @@ def inject_error(rng: Random, sheets: list[Sheet], figures: dict[str, int], dept
         else:
             row[col] = fmt_cents(original)
     if label:
-        record = {"kind": "narrative", "table_title": None, "unit_code": dept_code, "row_seq": None,
-                  "column_no": None, "line_label": label}
+        record = {
+            "kind": "narrative",
+            "table_title": None,
+            "unit_code": dept_code,
+            "row_seq": None,
+            "column_no": None,
+            "line_label": label,
+        }
         where = f"正文 figure {label}"
     else:
-        record = {"kind": "table_cell", "table_title": sheet.title, "unit_code": sheet.code,
-                  "row_seq": int(row[0]), "column_no": col, "line_label": _line_label(sheet, row, col)}
+        record = {
+            "kind": "table_cell",
+            "table_title": sheet.title,
+            "unit_code": sheet.code,
+            "row_seq": int(row[0]),
+            "column_no": col,
+            "line_label": _line_label(sheet, row, col),
+        }
         where = f"{sheet.title} {sheet.code} 序号{row[0]} 栏{col} ({record['line_label']})"
-    record.update(original=fmt_cents(original), printed=fmt_cents(printed),
-                  description=_describe(where, original, printed, broken),
-                  breaks=[list(v[:5]) for v in broken])
+    record.update(
+        original=fmt_cents(original),
+        printed=fmt_cents(printed),
+        description=_describe(where, original, printed, broken),
+        breaks=[list(v[:5]) for v in broken],
+    )
     return record
 
 
@@ -651,14 +801,21 @@ def _assets(rng: Random, units: list[Unit], purchases: list) -> dict[str, int]:
     office_area = int(area * rng.uniform(0.5, 0.9))
     house = _wan(rng, 0.1, 0.5) * area // 100 // 100
     return {
-        "area": area, "office_area": office_area, "house": house, "office": house * office_area // area,
-        "n_cars": cars, "cars": cars * _wan(rng, 12, 25) // 100, "n_other": staff * rng.randint(3, 9),
-        "other": _wan(rng, 0.3, 1.2) * staff // 100, "purchase": sum(p[5] for p in purchases if p[1].startswith("A")),
+        "area": area,
+        "office_area": office_area,
+        "house": house,
+        "office": house * office_area // area,
+        "n_cars": cars,
+        "cars": cars * _wan(rng, 12, 25) // 100,
+        "n_other": staff * rng.randint(3, 9),
+        "other": _wan(rng, 0.3, 1.2) * staff // 100,
+        "purchase": sum(p[5] for p in purchases if p[1].startswith("A")),
     }
 
 
-def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int], rng: Random,
-                      table_bytes: int, compact: bool = False) -> Context:
+def narrative_context(
+    ident: Identity, units: list[Unit], figures: dict[str, int], rng: Random, table_bytes: int, compact: bool = False
+) -> Context:
     """Inputs of the narrative; the size budget decides how much filler text."""
     projects = _dept_projects(units)
     public = sorted({c for u in units for c in u.econ if c[:3] not in PERSONNEL_CLASSES})
@@ -672,13 +829,28 @@ def narrative_context(ident: Identity, units: list[Unit], figures: dict[str, int
     extra = -2 if compact else max(0, min(8, (room - n_perf * 1_500) // 450))
     abbr = ident.kind.abbr if ident.level == "province" else ident.lvl + ident.kind.abbr
     return Context(
-        layout=ident.layout, dept=ident.dept_name, abbr=abbr, year=ident.year, lvl=ident.lvl,
-        duties=ident.kind.duties, units=[(u.uid.name, u.uid.nature, u.uid.grade, u.uid.funding) for u in units],
-        projects=projects, public_items=[ECONOMIC_SUBJECTS[c] for c in public], figures=figures,
-        prev={"total": total - prev_total, "basic": basic - prev_basic,
-              "project": (total - prev_total) - (basic - prev_basic),
-              "sangong": rng.choice((0, 0, 1, -1)) * _wan(rng, 0.01, 0.5) // 100},
-        purchases=purchases, assets=assets, n_perf=n_perf, extra_goals=extra, compact=compact, rng=rng,
+        layout=ident.layout,
+        dept=ident.dept_name,
+        abbr=abbr,
+        year=ident.year,
+        lvl=ident.lvl,
+        duties=ident.kind.duties,
+        units=[(u.uid.name, u.uid.nature, u.uid.grade, u.uid.funding) for u in units],
+        projects=projects,
+        public_items=[ECONOMIC_SUBJECTS[c] for c in public],
+        figures=figures,
+        prev={
+            "total": total - prev_total,
+            "basic": basic - prev_basic,
+            "project": (total - prev_total) - (basic - prev_basic),
+            "sangong": rng.choice((0, 0, 1, -1)) * _wan(rng, 0.01, 0.5) // 100,
+        },
+        purchases=purchases,
+        assets=assets,
+        n_perf=n_perf,
+        extra_goals=extra,
+        compact=compact,
+        rng=rng,
     )
 
 
@@ -724,8 +896,9 @@ def docx_frame(ident: Identity, dept: list[Sheet], units: list[list[Sheet]]) -> 
     tail_marks = itertools.count(ident.bookmark_base + 200)
     head = _docx_tables(dept, ident.year, head_marks.__next__, True)
     part1 = f"第一部分  {ident.dept_name}{ident.year}年部门预算信息公开情况说明"
-    tail = "\n\n\n".join(f"{s[0].name}收支预算\n" + _docx_tables(s, ident.year, tail_marks.__next__, False)
-                          for s in units)
+    tail = "\n\n\n".join(
+        f"{s[0].name}收支预算\n" + _docx_tables(s, ident.year, tail_marks.__next__, False) for s in units
+    )
     return f"{head}\n\n\n{part1}", f"第二部分  部门所属单位预算\n{tail}\n"
 
 
@@ -784,10 +957,16 @@ def build_document(seed: int, index: int, rev: int = 0) -> Built:
     errors = [{"file": name, **r} for r in errors]
     roundings = [{"file": name, **r} for r in roundings]
     meta = {
-        "file": name, "layout": ident.layout, "region": ident.region, "region_level": ident.level,
-        "department": ident.dept_name, "department_code": ident.dept_code,
-        "department_kind": ident.kind.name, "fiscal_year": ident.year,
-        "units": [{"code": u.code, "name": u.name} for u in ident.units], "bytes": len(data),
+        "file": name,
+        "layout": ident.layout,
+        "region": ident.region,
+        "region_level": ident.level,
+        "department": ident.dept_name,
+        "department_code": ident.dept_code,
+        "department_kind": ident.kind.name,
+        "fiscal_year": ident.year,
+        "units": [{"code": u.code, "name": u.name} for u in ident.units],
+        "bytes": len(data),
     }
     return Built(index, name, data, meta, errors, roundings)
 
@@ -813,7 +992,7 @@ def generate(n: int, seed: int, out: Path, jobs: int, changed: list[int], change
     """Write the corpus and its manifest; returns the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     plan = [(i, 1 if i in set(changed) else 0) for i in range(n)]
-    chunks = [plan[k:k + 64] for k in range(0, n, 64)]
+    chunks = [plan[k : k + 64] for k in range(0, n, 64)]
     work = partial(_work, seed, str(out))
     if jobs > 1:
         with Pool(jobs) as pool:
@@ -822,14 +1001,19 @@ def generate(n: int, seed: int, out: Path, jobs: int, changed: list[int], change
         results = [r for part in map(work, chunks) for r in part]
     results.sort(key=lambda r: r[0])
     manifest = {
-        "seed": seed, "n": n, "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "n": n,
+        "generator_version": GENERATOR_VERSION,
         "documents": [r[1] for r in results],
         "errors": [e for r in results for e in r[2]],
         "roundings": [x for r in results for x in r[3]],
     }
     if changed:
-        manifest["changed"] = {"change_seed": change_seed, "count": len(changed), "documents": [
-            {"index": r[0], "file": r[1]["file"], "base_file": r[4]} for r in results if r[4]]}
+        manifest["changed"] = {
+            "change_seed": change_seed,
+            "count": len(changed),
+            "documents": [{"index": r[0], "file": r[1]["file"], "base_file": r[4]} for r in results if r[4]],
+        }
     keep = {d["file"] for d in manifest["documents"]}
     for stale in out.iterdir():
         if FILE_RE.match(stale.name) and stale.name not in keep:
@@ -842,7 +1026,7 @@ def generate(n: int, seed: int, out: Path, jobs: int, changed: list[int], change
 
 
 def _check_one(out: str, doc: dict, expected: set) -> list[str]:
-    from reader import parse  # noqa: PLC0415 - only needed by --check
+    from reader import parse  # only needed by --check
 
     path = Path(out) / doc["file"]
     data = path.read_bytes()
@@ -856,8 +1040,9 @@ def _check_one(out: str, doc: dict, expected: set) -> list[str]:
         problems.append(f"{doc['file']}: tables {len(sheets)} for {sorted(codes)}, expected {sorted(want)}")
     found = {tuple(v[:5]) for v in violations(sheets, figures)}
     if found != expected:
-        problems.append(f"{doc['file']}: unexpected {sorted(found - expected)[:3]} "
-                        f"missing {sorted(expected - found)[:3]}")
+        problems.append(
+            f"{doc['file']}: unexpected {sorted(found - expected)[:3]} missing {sorted(expected - found)[:3]}"
+        )
     return problems
 
 
@@ -869,8 +1054,9 @@ def _expected_breaks(manifest: dict) -> dict[str, set]:
         for cell in rnd["cells"]:
             assert abs(cents(cell["printed"]) - cents(cell["sum_of_parts"])) == 1, cell
             seq = cell["row_seq"] if cell["row_seq"] is not None else cell["line_label"]
-            expected[rnd["file"]].add((cell["identity"], cell["table_title"], cell["unit_code"], str(seq),
-                                       cell["column_no"] or 0))
+            expected[rnd["file"]].add(
+                (cell["identity"], cell["table_title"], cell["unit_code"], str(seq), cell["column_no"] or 0)
+            )
     return expected
 
 
@@ -885,7 +1071,7 @@ def check(out: Path, jobs: int) -> int:
     for err in manifest["errors"]:
         assert abs(cents(err["printed"]) - cents(err["original"])) > 5, err
     items = [(d, expected.get(d["file"], set())) for d in manifest["documents"]]
-    chunks = [items[k:k + 64] for k in range(0, len(items), 64)]
+    chunks = [items[k : k + 64] for k in range(0, len(items), 64)]
     work = partial(_check_chunk, str(out))
     if jobs > 1:
         with Pool(jobs) as pool:
@@ -894,8 +1080,10 @@ def check(out: Path, jobs: int) -> int:
         problems = [p for part in map(work, chunks) for p in part]
     for problem in problems[:20]:
         print("CHECK FAILED", problem, file=sys.stderr)
-    print(f"checked {len(items)} documents, {len(manifest['errors'])} errors, "
-          f"{len(manifest['roundings'])} roundings: {'OK' if not problems else f'{len(problems)} problems'}")
+    print(
+        f"checked {len(items)} documents, {len(manifest['errors'])} errors, "
+        f"{len(manifest['roundings'])} roundings: {'OK' if not problems else f'{len(problems)} problems'}"
+    )
     return 1 if problems else 0
 
 
@@ -923,8 +1111,6 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    import os  # noqa: PLC0415
-
     args = _args(argv)
     jobs = args.jobs or os.cpu_count() or 1
     if args.n is not None:
@@ -935,9 +1121,11 @@ def main(argv: list[str] | None = None) -> int:
         manifest = generate(args.n, seed, args.out, jobs, changed, change_seed if changed else None)
         took = time.perf_counter() - start
         size = sum(d["bytes"] for d in manifest["documents"])
-        print(f"wrote {args.n} documents ({size / 1e6:.1f} MB) to {args.out} in {took:.1f}s "
-              f"({args.n / took:.0f} docs/s); {len(manifest['errors'])} errors, "
-              f"{len(manifest['roundings'])} roundings")
+        print(
+            f"wrote {args.n} documents ({size / 1e6:.1f} MB) to {args.out} in {took:.1f}s "
+            f"({args.n / took:.0f} docs/s); {len(manifest['errors'])} errors, "
+            f"{len(manifest['roundings'])} roundings"
+        )
     return check(args.out, jobs) if args.check else 0
 
 

@@ -90,8 +90,11 @@ EMPTY_NOTES = {
 
 # (cell index incl. 序号, characters per line) of the wrapping name column.
 PDF_WRAP = {
-    "收入总表": (2, 6), "支出总表": (2, 12), "一般公共预算财政拨款支出表": (2, 15),
-    "一般公共预算财政拨款基本支出表": (2, 14), SG: (1, 13),
+    "收入总表": (2, 6),
+    "支出总表": (2, 12),
+    "一般公共预算财政拨款支出表": (2, 15),
+    "一般公共预算财政拨款基本支出表": (2, 14),
+    SG: (1, 13),
 }
 ROWS_PER_PAGE = {"财政拨款收支总表": 18}
 PAGE_ROWS = 19
@@ -109,7 +112,7 @@ def pdf_row(row: list[str], wrap: tuple[int, int] | None) -> tuple[str, int]:
         body = cell.lstrip(" ")
         if i == wrap[0]:
             width = wrap[1]
-            pieces = [body[k:k + width] for k in range(0, len(body), width)]
+            pieces = [body[k : k + width] for k in range(0, len(body), width)]
             pieces[0] = cell[: len(cell) - len(body)] + pieces[0]
             out.append("\n" + "\n\n".join(pieces) + " \n")
             height = len(pieces)

@@ -15,6 +15,14 @@ from dataclasses import dataclass, field
 from vocab import GLOSSARY, OVERALL_GOALS, SAFEGUARDS
 
 CN_NUM = "一二三四五六七八九十"
+INTRO = (
+    "按照《预算法》、《地方预决算公开操作规程》和《关于进一步推进预算公开工作的实施意见》规定，"
+    "现将{dept}{s}{year}年部门预算公开如下："
+)
+COMPREHENSIVE = (
+    "按照预算管理有关规定，目前我省部门预算的编制实行综合预算管理，即全部收入和支出都反映在预算中。"
+    "{dept}机关及所属事业单位的收支包含在部门预算中。"
+)
 
 
 @dataclass
@@ -84,7 +92,10 @@ def _cn(n: int) -> str:
 def overview(ctx: Context) -> list[tuple]:
     """二、部门预算安排的总体情况 with 收入/支出/基本/项目/人员/公用 figures."""
     f, s, m, y = ctx.figures, ctx.s, ctx.m, ctx.year
-    income = f"反映本部门当年全部收入。{y}{s}年预算收入{s}{m(f['预算收入'])}万元，其中：一般公共预算收入{s}{m(f['一般公共预算收入'])}万元"
+    income = (
+        f"反映本部门当年全部收入。{y}{s}年预算收入{s}{m(f['预算收入'])}万元，"
+        f"其中：一般公共预算收入{s}{m(f['一般公共预算收入'])}万元"
+    )
     if "事业收入" in f:
         income += f"，事业收入{s}{m(f['事业收入'])}万元"
     if "上年结转结余" in f:
@@ -105,10 +116,13 @@ def overview(ctx: Context) -> list[tuple]:
     )
     return [
         ("heading", "二、部门预算安排的总体情况", True),
-        ("para", f"按照预算管理有关规定，目前我省部门预算的编制实行综合预算管理，即全部收入和支出都反映在预算中。{ctx.dept}机关及所属事业单位的收支包含在部门预算中。"),
-        ("para", f"1、{s}收入说明"), ("para", income + "。"),
-        ("para", f"2、{s}支出说明"), ("para", spend),
-        ("para", f"3、{s}比上年增减情况"), ("para", change),
+        ("para", COMPREHENSIVE.format(dept=ctx.dept)),
+        ("para", f"1、{s}收入说明"),
+        ("para", income + "。"),
+        ("para", f"2、{s}支出说明"),
+        ("para", spend),
+        ("para", f"3、{s}比上年增减情况"),
+        ("para", change),
     ]
 
 
@@ -119,16 +133,19 @@ def running_costs(ctx: Context) -> list[tuple]:
     admin = f"机关运行经费共计安排{s}{m(f['机关运行经费'])}万元，主要用于购买货物和服务的各项资金，包括{items}等。"
     if ctx.rng.random() < 0.4:
         admin = f"{y}年，我部门运行经费共计安排{s}{m(f['机关运行经费'])}万元，主要用于{items}等日常运行支出。"
+    running = ctx.rng.choice(("公务用车运行费", "公务用车运维费"))
     sangong = (
         f"{y}年，{ctx.dept}财政拨款“三公”经费预算安排{s}{m(f['三公经费'])}万元，其中因公出国（境）费"
         f"{s}{m(f['因公出国（境）费'])}万元；公务用车购置及运维费{s}{m(f['公务用车购置及运维费'])}万元"
-        f"（其中：公务用车购置费为{s}{m(f['公务用车购置费'])}万元，公务用车运行费{s}"
+        f"（其中：公务用车购置费为{s}{m(f['公务用车购置费'])}万元，{running}{s}"
         f"{m(f['公务用车运行费'])}万元)；公务接待费{s}{m(f['公务接待费'])}万元。"
         f"与上年相比{_change(ctx.prev['sangong'], ctx)}，主要原因是严格执行中央八项规定精神，从严控制“三公”经费支出。"
     )
     return [
-        ("heading", "三、机关运行经费安排情况", True), ("para", admin),
-        ("heading", "四、财政拨款“三公”经费预算情况及增减变化原因", True), ("para", sangong),
+        ("heading", "三、机关运行经费安排情况", True),
+        ("para", admin),
+        ("heading", "四、财政拨款“三公”经费预算情况及增减变化原因", True),
+        ("para", sangong),
     ]
 
 
@@ -143,8 +160,14 @@ def _indicators(ctx: Context, activity: str, amount: int) -> list[list[str]]:
         ["", "成本指标", "预算总成本", "项目预算控制数", f"≤{ctx.m(amount)}万元", f"{y}年预算测算"],
         ["效益指标", "社会效益指标", "服务能力", f"通过{activity}提升公共服务水平", "有效提升", "上年工作经验"],
         ["", "可持续影响指标", "长效机制", "建立健全长效工作机制", "持续发挥作用", basis],
-        ["满意度指标", "服务对象满意度指标", "服务对象满意度", f"服务对象对{activity}的满意度",
-         f"≥{rng.randint(85, 98)}%", "满意度调查"],
+        [
+            "满意度指标",
+            "服务对象满意度指标",
+            "服务对象满意度",
+            f"服务对象对{activity}的满意度",
+            f"≥{rng.randint(85, 98)}%",
+            "满意度调查",
+        ],
     ]
     if rng.random() < 0.5:
         del rows[1]
@@ -155,14 +178,21 @@ def performance(ctx: Context) -> list[tuple]:
     """五、预算绩效信息 with per-project 绩效目标表."""
     goals = ctx.rng.sample(OVERALL_GOALS, min(len(OVERALL_GOALS), 4 + ctx.extra_goals))
     out: list[tuple] = [
-        ("heading", "五、预算绩效信息", True), ("page",), ("para", "第一部分 部门整体绩效目标"),
-        ("para", "一、总体绩效目标"), *[("para", _fill(g, ctx)) for g in goals],
+        ("heading", "五、预算绩效信息", True),
+        ("page",),
+        ("para", "第一部分 部门整体绩效目标"),
+        ("para", "一、总体绩效目标"),
+        *[("para", _fill(g, ctx)) for g in goals],
         ("para", "二、工作保障措施"),
         *[("para", f"{k + 1}、{t}") for k, t in enumerate(SAFEGUARDS[: 2 if ctx.compact else None])],
-        ("page",), ("raw", "第二部分  预算项目绩效目标"),
+        ("page",),
+        ("raw", "第二部分  预算项目绩效目标"),
     ]
     for k, (name, amount, activity) in enumerate(ctx.projects[: ctx.n_perf]):
-        goal = [f"1.通过开展{activity}，完成年度重点工作任务。", f"2.规范使用项目资金{ctx.m(amount)}万元，提高资金使用效益。"]
+        goal = [
+            f"1.通过开展{activity}，完成年度重点工作任务。",
+            f"2.规范使用项目资金{ctx.m(amount)}万元，提高资金使用效益。",
+        ]
         out.append(("perf", f"{k + 1}、{name}绩效目标表", goal, _indicators(ctx, activity, amount)))
     return out
 
@@ -179,7 +209,8 @@ def purchases(ctx: Context) -> list[tuple]:
     out = [
         ("heading", "六、政府采购预算情况", True),
         ("para", f"{y}年，{ctx.dept}安排政府采购预算{s}{ctx.m(total)}万元。具体内容见下表。"),
-        ("para", "部门政府采购预算"), ("table", rows),
+        ("para", "部门政府采购预算"),
+        ("table", rows),
         ("para", "注：同一采购目录序号的物品，其单价会因配置规格不同而变动，均符合资产配置标准。"),
     ]
     return out[:2] if ctx.compact else out
@@ -190,19 +221,27 @@ def assets(ctx: Context) -> list[tuple]:
     a, s, m = ctx.assets, ctx.s, ctx.m
     total = a["house"] + a["cars"] + a["other"]
     rows = [
-        ["项   目", "数量", "价值（金额单位：万元）"], ["资产总额", "——", m(total)],
+        ["项   目", "数量", "价值（金额单位：万元）"],
+        ["资产总额", "——", m(total)],
         ["1、房屋（平方米）", str(a["area"]), m(a["house"])],
         ["其中：办公用房（平方米）", str(a["office_area"]), m(a["office"])],
         ["2、车辆（台、辆）", str(a["n_cars"]), m(a["cars"])],
-        ["3、单价在 20 万元以上的设备", "——", "0"], ["4、其他固定资产", str(a["n_other"]), m(a["other"])],
+        ["3、单价在 20 万元以上的设备", "——", "0"],
+        ["4、其他固定资产", str(a["n_other"]), m(a["other"])],
     ]
     return [
         ("heading", "七、国有资产信息", True),
-        ("para", f"{ctx.dept}（含所属单位）上年末固定资产金额为{s}{m(total)}万元（详见下表）。本年度拟购置固定资产总额为{s}{m(a['purchase'])}万元。"),
-        ("para", "部门固定资产占用情况表"), ("table", rows),
+        (
+            "para",
+            f"{ctx.dept}（含所属单位）上年末固定资产金额为{s}{m(total)}万元（详见下表）。"
+            f"本年度拟购置固定资产总额为{s}{m(a['purchase'])}万元。",
+        ),
+        ("para", "部门固定资产占用情况表"),
+        ("table", rows),
         ("heading", "八、名词解释", True),
         *[("para", f"{k + 1}、{_fill(g, ctx)}") for k, g in enumerate(GLOSSARY[: 6 if ctx.compact else None])],
-        ("heading", "九、其他需要说明的事项", True), ("para", "我部门无其他需要说明的事项。"),
+        ("heading", "九、其他需要说明的事项", True),
+        ("para", "我部门无其他需要说明的事项。"),
     ]
 
 
@@ -210,9 +249,16 @@ def build(ctx: Context) -> list[tuple]:
     """All narrative blocks, in the order of the samples."""
     s = ctx.s
     head = f"{ctx.dept}{s}{ctx.year}{s}年部门预算信息公开情况说明"
-    intro = f"按照《预算法》、《地方预决算公开操作规程》和《关于进一步推进预算公开工作的实施意见》规定，现将{ctx.dept}{s}{ctx.year}年部门预算公开如下："
+    intro = INTRO.format(dept=ctx.dept, s=s, year=ctx.year)
     return [
-        ("page",), ("heading", head, False), ("para", intro),
-        *duties(ctx), *overview(ctx), *running_costs(ctx), *performance(ctx),
-        ("page",), *purchases(ctx), *assets(ctx),
+        ("page",),
+        ("heading", head, False),
+        ("para", intro),
+        *duties(ctx),
+        *overview(ctx),
+        *running_costs(ctx),
+        *performance(ctx),
+        ("page",),
+        *purchases(ctx),
+        *assets(ctx),
     ]

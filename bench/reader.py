@@ -32,7 +32,7 @@ NARRATIVE_RES = {
     "因公出国（境）费": "其中因公出国（境）费" + NUM,
     "公务用车购置及运维费": "；公务用车购置及运维费" + NUM,
     "公务用车购置费": "公务用车购置费为" + NUM,
-    "公务用车运行费": "公务用车运行费" + NUM,
+    "公务用车运行费": "公务用车运[行维]费" + NUM,
     "公务接待费": "；公务接待费" + NUM,
 }
 
@@ -103,7 +103,7 @@ def _docx_table(lines: list[str], i: int, scope: str, kind: str) -> tuple[Sheet,
     if cur:
         groups.append(cur)
     code = re.match(r"\d+", groups[0][0]).group()
-    sheet = Sheet(scope, code, groups[0][0][len(code):], kind)
+    sheet = Sheet(scope, code, groups[0][0][len(code) :], kind)
     start = next(k for k, g in enumerate(groups) if g[0] == "栏次") + 1
     sheet.rows = groups[start:]
     return sheet, i

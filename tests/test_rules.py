@@ -179,12 +179,13 @@ def test_every_rule_is_exercised_by_the_samples(mutations_run: Run) -> None:
     exercised = {
         r[0]
         for r in mutations_run.sql(
-            "select distinct rule_id from marts.fct_rule_check where status <> 'skipped' and file_name not like '%\\_\\_%' escape '\\'"
+            """select distinct rule_id from marts.fct_rule_check
+               where status <> 'skipped' and file_name not like '%\\_\\_%' escape '\\'"""
         )
     }
     catalog = {r[0] for r in mutations_run.sql("select rule_id from seeds.rule_catalog")}
     assert catalog - exercised == NOT_IN_SAMPLES
-    assert NOT_IN_SAMPLES <= {mu.name for mu in MUTATIONS}
+    assert {mu.name for mu in MUTATIONS} >= NOT_IN_SAMPLES
 
 
 def test_failing_document_is_left_out_until_accepted(mutations_run: Run, tmp_path: Path) -> None:
