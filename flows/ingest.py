@@ -13,8 +13,6 @@ from prefect import flow, get_run_logger, task
 from budgetwh import pipeline
 from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build
-from budgetwh.load.loader import Failure
-from budgetwh.parse import ParsedDocument
 from budgetwh.settings import load_settings
 
 # Documents per parse batch: one Prefect task per document costs far more than
@@ -46,17 +44,14 @@ def discover(raw_dir: Path) -> list[Path]:
 
 
 @task
-def parse(
-    paths: list[Path], skip_ids: frozenset[str], workers: int, batch_size: int
-) -> list[ParsedDocument | Failure | str]:
-    """Parse the files on `workers` processes (pure; no database)."""
-    return pipeline.parse_parallel(paths, skip_ids, workers=workers, batch_size=batch_size)
+def parse_and_load(
+    paths: list[Path], building: Path, skip_ids: frozenset[str], workers: int, batch_size: int
+) -> pipeline.LoadSummary:
+    """Parse on `workers` processes and load each batch into the raw schema as it arrives.
 
-
-@task
-def load_raw(building: Path, results: list[ParsedDocument | Failure | str]) -> pipeline.LoadSummary:
-    """Load parse results into the raw schema, one transaction per document."""
-    return pipeline.load(building, results)
+    Parsing is pure; the load keeps every document all-or-nothing.
+    """
+    return pipeline.parse_and_load(paths, building, skip_ids, workers=workers, batch_size=batch_size)
 
 
 @task
@@ -104,8 +99,7 @@ def ingest(
     skip = pipeline.current_ids(settings.warehouse)
     log.info("%d files in %s; %d documents already current", len(paths), settings.raw_dir, len(skip))
     building = pipeline.start_build(settings.warehouse)
-    results = parse(paths, skip, workers, batch_size)
-    loaded = load_raw(building, results)
+    loaded = parse_and_load(paths, building, skip, workers, batch_size)
     for name, error in loaded.quarantined:
         log.warning("quarantined %s: %s", name, error)
     if acceptances:

@@ -115,3 +115,27 @@ def test_changed_file_replaces_its_earlier_version(tmp_path: Path) -> None:
             "select distinct amount_text from raw.budget_cell where subject_code = '30299'"
         ).fetchall()
     assert amounts == [("4.51",)]
+
+
+def test_a_document_failing_inside_a_batch_costs_only_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = pipeline.parse_many(sorted(RAW.glob("*.txt")))
+    real_insert = loader._insert
+
+    def insert(con, docs):
+        if any(d.path.name == SAMPLE_001.name for d in docs):
+            raise RuntimeError("constraint violated")
+        real_insert(con, docs)
+
+    monkeypatch.setattr(loader, "_insert", insert)
+    wh = tmp_path / "wh.duckdb"
+    summary = pipeline.load(wh, parsed, batch=4)
+    assert len(summary.loaded) == 3
+    assert [name for name, _ in summary.quarantined] == [SAMPLE_001.name]
+    assert "load failed: constraint violated" in summary.quarantined[0][1]
+    assert counts(wh)[0] == 4  # three loaded, one recorded as quarantined
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute(
+            """select count(*) from raw.budget_cell c join raw.source_document d using (document_id)
+               where d.file_name = ?""",
+            [SAMPLE_001.name],
+        ).fetchone() == (0,)

@@ -10,6 +10,7 @@ joins fragments using what it knows of the table's shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -23,7 +24,7 @@ class Line:
     raw: str
     complete: bool
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The cells joined by single spaces, for pattern matching."""
         return " ".join(c for c in self.cells if c)

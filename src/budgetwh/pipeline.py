@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,15 @@ from pathlib import Path
 import duckdb
 
 from budgetwh.errors import ParseError
-from budgetwh.load.loader import Failure, already_loaded, ensure_schema, is_current, load_document, record_failure
+from budgetwh.load.loader import (
+    Failure,
+    already_loaded,
+    ensure_schema,
+    is_current,
+    known_keys,
+    load_documents,
+    record_failure,
+)
 from budgetwh.parse import ParsedDocument, document_id, parse_file
 
 IGNORED_NAMES = {"README.md", "readme.md", ".gitkeep"}
@@ -60,23 +69,6 @@ def parse_many(paths: Iterable[Path], skip_ids: frozenset[str] = frozenset()) ->
     return [parse_one(p, skip_ids) for p in paths]
 
 
-def parse_parallel(
-    paths: list[Path], skip_ids: frozenset[str] = frozenset(), workers: int = 2, batch_size: int = 200
-) -> list[ParsedDocument | Failure | str]:
-    """Parse files on `workers` processes in batches; small inputs stay in process.
-
-    Batches keep pickling and scheduling overhead per document small; results come
-    back in input order.
-    """
-    if workers <= 1 or len(paths) <= batch_size:
-        return parse_many(paths, skip_ids)
-    batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        done = pool.map(parse_many, batches, [skip_ids] * len(batches))
-        return [r for batch in done for r in batch]
-
-
 def current_ids(warehouse: Path) -> frozenset[str]:
     """Ids of documents the warehouse already holds from this parser version."""
     if not warehouse.exists():
@@ -89,12 +81,19 @@ def current_ids(warehouse: Path) -> frozenset[str]:
     return frozenset(d for d in known if is_current(known, d))
 
 
-def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str]) -> LoadSummary:
-    """Load parse results into the raw schema, one transaction per document."""
+def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str], batch: int = 200) -> LoadSummary:
+    """Load parse results into the raw schema.
+
+    Documents go in batches of `batch` per transaction; each document is all there
+    or not at all. When a batch fails, it is rolled back and its documents are
+    loaded one per transaction, so one bad document costs only itself.
+    """
     summary = LoadSummary()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
         ensure_schema(con)
+        known = known_keys(con)
+        pending: list[ParsedDocument] = []
         for r in results:
             if isinstance(r, str):
                 summary.unchanged.append(r)
@@ -102,9 +101,61 @@ def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str]) -> 
                 record_failure(con, r)
                 summary.quarantined.append((r.path.name, r.error))
             else:
-                load_document(con, r)
-                summary.loaded.append(r.document_id)
+                pending.append(r)
+                if len(pending) >= batch:
+                    _load_batch(con, pending, known, summary)
+                    pending = []
+        _load_batch(con, pending, known, summary)
     return summary
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known: set[str], summary: LoadSummary
+) -> None:
+    if not docs:
+        return
+    try:
+        load_documents(con, docs, known)
+        summary.loaded.extend(d.document_id for d in docs)
+        return
+    except Exception:
+        if len(docs) == 1:
+            raise
+    for doc in docs:
+        try:
+            load_documents(con, [doc], known_paths=None)
+            summary.loaded.append(doc.document_id)
+        except Exception as exc:
+            failure = Failure(doc.path, doc.document_id, doc.byte_size, f"{doc.path.name}: load failed: {exc}")
+            record_failure(con, failure)
+            summary.quarantined.append((doc.path.name, failure.error))
+
+
+def parse_and_load(
+    paths: list[Path], warehouse: Path, skip_ids: frozenset[str] = frozenset(), workers: int = 2, batch_size: int = 200
+) -> LoadSummary:
+    """Parse on `workers` processes and load each batch as it arrives.
+
+    At most `workers + 1` batches are parsed ahead of the loader, so memory stays
+    bounded by the batch size, not by the number of documents.
+    """
+    batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
+    if workers <= 1 or len(batches) <= 1:
+        return load(warehouse, (r for b in batches for r in parse_many(b, skip_ids)), batch=batch_size)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+
+        def results() -> Iterator[ParsedDocument | Failure | str]:
+            in_flight: deque = deque()
+            queue = iter(batches)
+            for b in queue:
+                in_flight.append(pool.submit(parse_many, b, skip_ids))
+                if len(in_flight) > workers:
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
+
+        return load(warehouse, results(), batch=batch_size)
 
 
 def staging_path(warehouse: Path) -> Path:

@@ -19,6 +19,12 @@ from budgetwh.parse import ParsedDocument
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "source_document")
+DOCUMENT_SCHEMA = {
+    "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
+    "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
+    "department_name": pl.Utf8, "region_key": pl.Utf8, "province": pl.Utf8, "city": pl.Utf8, "county": pl.Utf8,
+    "identity_evidence": pl.Utf8, "table_count": pl.Int32, "cell_count": pl.Int32, "figure_count": pl.Int32,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,12 @@ class Failure:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema when it is missing."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def known_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Paths and ids the warehouse holds: documents not among them need no delete."""
+    rows = con.execute("select source_path, document_id from raw.source_document").fetchall()
+    return {k for r in rows for k in r}
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
@@ -182,41 +194,51 @@ def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def load_document(con: duckdb.DuckDBPyConnection, p: ParsedDocument) -> None:
-    """Replace any earlier version of the document and insert it, atomically."""
-    tables, cells, figures = _frames(p)
-    ident = p.identity
+def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
+    """Insert documents' rows (inside the caller's transaction)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.execute("begin transaction")
+    frames = [_frames(p) for p in docs]
+    tables = pl.concat([f[0] for f in frames])
+    cells = pl.concat([f[1] for f in frames])
+    figures = pl.concat([f[2] for f in frames])
+    documents = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "source_path": str(p.path),
+                "file_name": p.path.name,
+                "file_format": p.file_format,
+                "byte_size": p.byte_size,
+                "parser_version": PARSER_VERSION,
+                "fiscal_year": p.identity.fiscal_year,
+                "department_code": p.identity.department_code,
+                "department_name": p.identity.department_name,
+                "region_key": p.identity.region.key,
+                "province": p.identity.region.province,
+                "city": p.identity.region.city,
+                "county": p.identity.region.county,
+                "identity_evidence": p.identity.evidence,
+                "table_count": len(p.tables),
+                "cell_count": f[1].height,
+                "figure_count": f[2].height,
+            }
+            for p, f in zip(docs, frames, strict=True)
+        ],
+        schema=DOCUMENT_SCHEMA,
+    )
+    con.register("_documents", documents)
+    con.register("_tables", tables)
+    con.register("_cells", cells)
+    con.register("_figures", figures)
     try:
-        _delete_document(con, p.document_id, str(p.path))
         con.execute(
-            "insert into raw.source_document values "
-            "(?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                p.document_id,
-                str(p.path),
-                p.path.name,
-                p.file_format,
-                p.byte_size,
-                PARSER_VERSION,
-                ident.fiscal_year,
-                ident.department_code,
-                ident.department_name,
-                ident.region.key,
-                ident.region.province,
-                ident.region.city,
-                ident.region.county,
-                ident.evidence,
-                len(p.tables),
-                cells.height,
-                figures.height,
-                now,
-            ],
+            """insert into raw.source_document
+               select document_id, source_path, file_name, file_format, byte_size, parser_version,
+                      'loaded', null, fiscal_year, department_code, department_name, region_key,
+                      province, city, county, identity_evidence, table_count, cell_count, figure_count, ?
+               from _documents""",
+            [now],
         )
-        con.register("_tables", tables)
-        con.register("_cells", cells)
-        con.register("_figures", figures)
         con.execute("insert into raw.budget_table select * from _tables")
         # Amounts travel as text and are cast here, so no float ever holds money.
         con.execute(
@@ -227,13 +249,27 @@ def load_document(con: duckdb.DuckDBPyConnection, p: ParsedDocument) -> None:
                from _cells"""
         )
         _insert_figures(con)
+    finally:
+        for name in ("_documents", "_tables", "_cells", "_figures"):
+            con.unregister(name)
+
+
+def load_documents(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known_paths: set[str] | None) -> None:
+    """Load several documents in one transaction: each is all there or not at all.
+
+    `known_paths` (paths the warehouse already holds) lets new documents skip the
+    delete of an earlier version; None means look every document up.
+    """
+    con.execute("begin transaction")
+    try:
+        for p in docs:
+            if known_paths is None or str(p.path) in known_paths or p.document_id in known_paths:
+                _delete_document(con, p.document_id, str(p.path))
+        _insert(con, docs)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    finally:
-        for name in ("_tables", "_cells", "_figures"):
-            con.unregister(name)
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, f: Failure) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+# A printed number: optional minus, digits (thousands commas allowed) and decimals,
+# or a bare decimal like ".7" as PDF extraction prints 0.7.
+AMOUNT = re.compile(r"-?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)")
 # Cells that mean "nothing here" in a printed table; they are blanks, not zeros.
 BLANKS = {"", "-", "—", "——", "－", "/"}
 
 
 def is_amount(cell: str) -> bool:
     """True when the cell is a printed number (commas and a leading dot allowed)."""
-    c = cell.strip()
-    return bool(c) and c not in {"-", "."} and bool(AMOUNT.match(c)) and any(ch.isdigit() for ch in c)
+    return AMOUNT.fullmatch(cell.strip()) is not None
 
 
 def is_blank(cell: str) -> bool:

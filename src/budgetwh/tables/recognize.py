@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from budgetwh.document import Document, Line
 from budgetwh.errors import ParseError
@@ -78,19 +79,25 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text).translate(QUOTES)
 
 
+@cache
+def _title_index() -> dict[str, TableDef]:
+    """Every catalog title variant, normalised, → its table."""
+    return {variant.translate(QUOTES): table for table in load_catalog() for variant in table.titles}
+
+
 def match_title(line: Line) -> tuple[TableDef, str | None, str] | None:
     """Return (table, printed scope, printed title) when the line is a table title."""
+    # Titles are short and end in 表; most lines are rejected before normalising.
+    if len(line.raw) > 80 or "表" not in line.raw:
+        return None
     title = _squash(line.text)
     if not title or len(title) > 40:
         return None
     prefix = SCOPE_PREFIX.match(title)
     scope = prefix.group("scope") if prefix else None
     core = title[prefix.end() :] if prefix else title
-    for table in load_catalog():
-        for variant in table.titles:
-            if core == variant.translate(QUOTES):
-                return table, scope, title
-    return None
+    table = _title_index().get(core)
+    return (table, scope, title) if table else None
 
 
 def match_unit_line(line: Line) -> re.Match[str] | None:
