@@ -75,7 +75,8 @@ def test_error_row_outside_tolerance_fails(tmp_path, no_network):
     outcome = run_checkpoint(wh, tmp_path / "build")
 
     assert outcome.success is False
-    assert outcome.evaluated > 0 and outcome.rows == 5
+    # c1 (diff exactly 0) cannot exceed any tolerance and is not sent to GX
+    assert outcome.evaluated > 0 and outcome.rows == 4
     assert any("excess" in name for name in outcome.failed_expectations)
     bad = [r for r in outcome.unexpected if r["check_id"] == "c5"]
     assert bad, outcome.unexpected
@@ -95,7 +96,7 @@ def test_all_within_tolerance_passes_and_writes_data_docs(tmp_path, no_network):
 
     assert outcome.success is True, outcome.failed_expectations
     assert outcome.failed_expectations == [] and outcome.unexpected == []
-    assert outcome.evaluated > 0 and outcome.rows == 4
+    assert outcome.evaluated > 0 and outcome.rows == 3
     assert outcome.docs_index is not None and outcome.docs_index.name == "index.html"
     assert outcome.docs_index.is_file()
     assert outcome.docs_index.resolve().is_relative_to(build_dir.resolve())

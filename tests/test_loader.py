@@ -139,3 +139,9 @@ def test_a_document_failing_inside_a_batch_costs_only_itself(tmp_path: Path, mon
                where d.file_name = ?""",
             [SAMPLE_001.name],
         ).fetchone() == (0,)
+
+
+def test_discover_takes_documents_only(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.pdf", "c.docx", "manifest.json", "notes.md", ".hidden.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.name for p in pipeline.discover(tmp_path)] == ["a.txt", "b.pdf", "c.docx"]

@@ -129,3 +129,18 @@ def test_evidence_sentence_and_line_are_kept() -> None:
     fig = next(f for f in parse_file(SAMPLE_000).figures if f.metric == "procurement_total")
     assert fig.source_line == 909
     assert fig.sentence == "2022年，秦皇岛市科学技术协会安排政府采购预算17.63万元。"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("山海关区科学技术协会", "河北省/秦皇岛市/山海关区"),  # county → its city and province
+        ("邓州市自然资源和规划局", "河南省/南阳市/邓州市"),  # county-level city
+        ("新疆维吾尔自治区乌鲁木齐市天山区财政局", "新疆维吾尔自治区/乌鲁木齐市/天山区"),  # not in the gazetteer
+        ("某某协会", "unknown"),
+    ],
+)
+def test_region_resolution(name: str, key: str) -> None:
+    from budgetwh.narrative.identity import resolve_region
+
+    assert resolve_region(name).key == key

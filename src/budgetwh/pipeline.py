@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -28,8 +29,9 @@ from budgetwh.load.loader import (
     record_failure,
 )
 from budgetwh.parse import ParsedDocument, document_id, parse_file
+from budgetwh.readers import DOCUMENT_SUFFIXES
 
-IGNORED_NAMES = {"README.md", "readme.md", ".gitkeep"}
+IGNORED_NAMES = {".gitkeep"}
 
 
 @dataclass
@@ -39,14 +41,25 @@ class LoadSummary:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    load_seconds: float = 0.0  # time spent writing, for the benchmark
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every source file under the raw folder, in a stable order."""
+    """Every document under the raw folder, in a stable order.
+
+    Files in a document format without a reader yet are included, so they are
+    reported by name; other files (manifests, notes, spreadsheets of metadata
+    in JSON or CSV) are not documents.
+    """
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     return sorted(
-        p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name not in IGNORED_NAMES
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name not in IGNORED_NAMES
+        and p.suffix.lower() in DOCUMENT_SUFFIXES
     )
 
 
@@ -67,6 +80,11 @@ def parse_one(path: Path, skip_ids: frozenset[str] = frozenset()) -> ParsedDocum
 def parse_many(paths: Iterable[Path], skip_ids: frozenset[str] = frozenset()) -> list[ParsedDocument | Failure | str]:
     """Parse a batch of files in this process."""
     return [parse_one(p, skip_ids) for p in paths]
+
+
+def changed_files(paths: list[Path], current: frozenset[str]) -> list[Path]:
+    """Files whose bytes the warehouse does not hold yet (hashing is far cheaper than parsing)."""
+    return [p for p in paths if document_id(p.read_bytes()) not in current]
 
 
 def current_ids(warehouse: Path) -> frozenset[str]:
@@ -114,6 +132,7 @@ def _load_batch(
 ) -> None:
     if not docs:
         return
+    started = time.perf_counter()
     try:
         load_documents(con, docs, known)
         summary.loaded.extend(d.document_id for d in docs)
@@ -121,6 +140,8 @@ def _load_batch(
     except Exception:
         if len(docs) == 1:
             raise
+    finally:
+        summary.load_seconds += time.perf_counter() - started
     for doc in docs:
         try:
             load_documents(con, [doc], known_paths=None)

@@ -62,36 +62,56 @@ class Identity:
 
 
 @cache
-def _gazetteer(path: Path = REGIONS_SEED) -> dict[str, dict[str, str]]:
+def _gazetteer(path: Path = REGIONS_SEED) -> dict[str, list[dict[str, str]]]:
+    """Place name → its gazetteer rows (a county name may recur under several cities)."""
+    places: dict[str, list[dict[str, str]]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
-        return {r["region_name"]: r for r in csv.DictReader(fh)}
+        for row in csv.DictReader(fh):
+            places.setdefault(row["region_name"], []).append(row)
+    return places
 
 
-def resolve_region(name: str | None) -> Region:
-    """Resolve the places a department's name starts with (秦皇岛市…, 武汉市青山区…)."""
+# Places not in the gazetteer are still told apart by the names printed at the
+# start of the department's name, classified by their suffix.
+PLACE_PREFIX = re.compile(
+    r"^(?P<province>\S{2,8}?(?:省|自治区))?(?P<city>\S{2,5}?(?:市|自治州|地区|盟))?(?P<county>\S{1,6}?(?:区|县|旗))?"
+)
+
+
+def resolve_region(name: str | None, text: str = "") -> Region:
+    """Resolve the places a department's name starts with (秦皇岛市…, 武汉市青山区…).
+
+    A county whose name recurs under several cities takes the city the name
+    prints, else the one the document's text mentions, else stays without one.
+    """
     gaz = _gazetteer()
-    province = city = county = None
     rest = name or ""
-    progressed = True
-    while rest and progressed:
-        progressed = False
-        for place in sorted(gaz, key=len, reverse=True):
-            if rest.startswith(place):
-                level = gaz[place]["level"]
-                if level == "province":
-                    province = place
-                elif level == "city":
-                    city = place
-                else:
-                    county = place
-                rest = rest[len(place) :]
-                progressed = True
-                break
-    if county and not city:
-        city = gaz[county]["parent_name"] or None
-    if (city or county) and not province:
-        province = gaz[city or county]["province"] or None  # type: ignore[index]
-    return Region(province=province, city=city, county=county)
+    found: list[str] = []
+    while rest:
+        place = next((p for p in sorted(gaz, key=len, reverse=True) if rest.startswith(p)), None)
+        if place is None:
+            break
+        found.append(place)
+        rest = rest[len(place) :]
+    if not found:
+        m = PLACE_PREFIX.match(name or "")
+        if not m or not any(m.groupdict().values()):
+            return Region(None, None, None)
+        return Region(m.group("province"), m.group("city"), m.group("county"))
+    levels: dict[str, str | None] = {"province": None, "city": None, "county": None}
+    for place in found:
+        rows = gaz[place]
+        parent = levels["city"] or levels["province"]
+        fitting = [r for r in rows if not parent or parent in (r["parent_name"], r["province"])]
+        if len(fitting) > 1:
+            fitting = [r for r in fitting if r["parent_name"] and r["parent_name"] in text] or fitting
+        row = fitting[0] if len(fitting) == 1 else {**rows[0], "parent_name": "", "province": ""}
+        levels[row["level"]] = place
+        if row["level"] == "county" and not levels["city"]:
+            levels["city"] = row["parent_name"] or None
+        if not levels["province"]:
+            levels["province"] = row["province"] or None
+    return Region(levels["province"], levels["city"], levels["county"])
 
 
 def identify(tables: list[Table], stream: Stream) -> Identity:
@@ -127,4 +147,4 @@ def identify(tables: list[Table], stream: Stream) -> Identity:
                 code = m.group("code")
                 evidence.append(f"code: narrative line {stream.line_at(m.start())}")
                 break
-    return Identity(year, code, name, resolve_region(name), "; ".join(evidence))
+    return Identity(year, code, name, resolve_region(name, stream.text[:5000]), "; ".join(evidence))

@@ -24,6 +24,9 @@ READERS: dict[str, Reader] = {
 # Formats a government site publishes that have no reader yet; they are reported
 # by name rather than mis-read as text.
 UNSUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
+# Text extractions; a file with no suffix is tried as text too.
+TEXT_SUFFIXES = {".txt", ".text", ""}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | UNSUPPORTED_SUFFIXES
 
 
 def sniff_format(path: Path, text: str) -> str:

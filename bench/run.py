@@ -1,0 +1,225 @@
+"""`make bench`: the whole pipeline on N = 100, 1,000 and 10,000 generated documents.
+
+Writes bench/results.json, bench/results.md and bench/results.png. Every figure is
+measured here, on this machine; nothing is asserted. Per N:
+- floor: read the corpus bytes and split them into lines (one process);
+- parse: read + parse only, on 2 worker processes, and on 1 core for a sample;
+- a fresh flow run (Prefect flow, as `budgetwh run`) with its stage timings and peak RSS;
+- correctness: documents with `fail` findings vs the generator's manifest of errors;
+- a rerun with nothing changed, and a rerun with 10 changed documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import duckdb
+
+from budgetwh import pipeline
+
+BENCH = Path(__file__).resolve().parent
+PYTHON = sys.executable
+SEED = 7
+
+
+def sh(*args: str) -> str:
+    """Run a command, return its stdout; fail loudly."""
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def corpus(out: Path, n: int, changed: int = 0) -> tuple[Path, float]:
+    """Generate (or reuse) a corpus; return its folder and generation seconds."""
+    folder = out / (f"corpus_{n}" + (f"_changed{changed}" if changed else ""))
+    manifest = folder / "manifest.json"
+    if manifest.exists() and json.loads(manifest.read_text())["n"] == n:
+        return folder, 0.0
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    args = [PYTHON, str(BENCH / "generate.py"), "--n", str(n), "--out", str(folder)]
+    args += ["--seed", "1", "--base-seed", str(SEED), "--changed", str(changed)] if changed else ["--seed", str(SEED)]
+    sh(*args)
+    return folder, time.perf_counter() - started
+
+
+def floor(paths: list[Path]) -> dict:
+    """Read every byte and split into lines: the least any parser must do."""
+    started = time.perf_counter()
+    size = lines = 0
+    for p in paths:
+        data = p.read_bytes()
+        size += len(data)
+        lines += len(data.decode("utf-8").splitlines())
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "bytes": size, "lines": lines, "mb_per_s": round(size / 1e6 / seconds, 1)}
+
+
+def parse_only(paths: list[Path], workers: int = 2, batch: int = 200) -> dict:
+    """Read + parse on `workers` processes, results discarded batch by batch."""
+    batches = [paths[i : i + batch] for i in range(0, len(paths), batch)]
+    started = time.perf_counter()
+    failures = 0
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for results in pool.map(pipeline.parse_many, batches):
+            failures += sum(1 for r in results if isinstance(r, pipeline.Failure))
+    seconds = time.perf_counter() - started
+    sample = paths[:200]
+    one = time.perf_counter()
+    pipeline.parse_many(sample)
+    one_core = time.perf_counter() - one
+    size = sum(p.stat().st_size for p in paths)
+    return {
+        "seconds_2_workers": round(seconds, 2),
+        "docs_per_s_per_core": round(len(paths) / seconds / workers, 1),
+        "mb_per_s_per_core": round(size / 1e6 / seconds / workers, 2),
+        "docs_per_s_one_core_sample200": round(len(sample) / one_core, 1),
+        "failures": failures,
+    }
+
+
+def flow_run(raw: Path, warehouse: Path, build: Path) -> dict:
+    """One measured flow run in its own process (bench/one_run.py)."""
+    started = time.perf_counter()
+    out = sh(PYTHON, str(BENCH / "one_run.py"), str(raw), str(warehouse), str(build))
+    result = json.loads(out.strip().splitlines()[-1])
+    result["process_wall_s"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def correctness(warehouse: Path, manifest: Path) -> dict:
+    """Documents with `fail` findings against the manifest's deliberate errors."""
+    m = json.loads(manifest.read_text())
+    errors = {e["file"] for e in m["errors"]}
+    roundings = {r["file"] for r in m["roundings"]}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        failing = {
+            r[0]
+            for r in con.execute("select distinct file_name from marts.fct_rule_check where status = 'fail'").fetchall()
+        }
+        rounding_fail = con.execute(
+            "select count(*) from marts.fct_rule_check where status = 'fail' and file_name in (select unnest(?))",
+            [sorted(roundings - errors)],
+        ).fetchone()[0]
+    return {
+        "manifest_errors": len(errors),
+        "documents_failing": len(failing),
+        "missed": sorted(errors - failing)[:20],
+        "unexpected": sorted(failing - errors)[:20],
+        "exact_match": failing == errors,
+        "fails_in_rounding_only_documents": rounding_fail,
+    }
+
+
+def measure(n: int, out: Path) -> dict:
+    """All figures for one corpus size."""
+    raw, gen_s = corpus(out, n)
+    paths = pipeline.discover(raw)
+    work = out / f"run_{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    wh, build = work / "budget.duckdb", work / "build"
+    print(f"[bench] N={n}: floor, parse …", flush=True)
+    result = {"n": n, "generate_s": round(gen_s, 2), "floor": floor(paths), "parse": parse_only(paths)}
+    print(f"[bench] N={n}: fresh run …", flush=True)
+    result["fresh"] = flow_run(raw, wh, build)
+    result["correctness"] = correctness(wh, raw / "manifest.json")
+    result["warehouse_mb"] = round(wh.stat().st_size / 1e6, 1)
+    print(f"[bench] N={n}: rerun, nothing changed …", flush=True)
+    result["rerun_unchanged"] = flow_run(raw, wh, build)
+    changed, _ = corpus(out, n, changed=10)
+    print(f"[bench] N={n}: rerun, 10 changed …", flush=True)
+    result["rerun_10_changed"] = flow_run(changed, wh, build)
+    fresh = result["fresh"]
+    result["parse_cost_vs_floor"] = round(result["parse"]["seconds_2_workers"] * 2 / result["floor"]["seconds"], 1)
+    result["end_to_end_docs_per_s"] = round(n / fresh["wall_s"], 1)
+    return result
+
+
+def write_markdown(results: dict, path: Path) -> None:
+    """A table of the figures, for the README."""
+    rows = [
+        "| N | parse docs/s/core | parse MB/s/core | parse ÷ floor | parse+load s | load busy s | dbt build s "
+        "| GX s | publish s | end-to-end s | rerun unchanged s | rerun 10 changed s | peak RSS main / worker MB "
+        "| fails = manifest |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--:|",
+    ]
+    for r in results["runs"]:
+        f, s = r["fresh"], r["fresh"]["stages_s"]
+        rows.append(
+            f"| {r['n']:,} | {r['parse']['docs_per_s_per_core']} | {r['parse']['mb_per_s_per_core']} "
+            f"| {r['parse_cost_vs_floor']}× | {s['parse_and_load']} | {s['load_busy']} | {s['dbt_build']} "
+            f"| {s['gx_checkpoint']} | {s['publish']} | {f['wall_s']} | {r['rerun_unchanged']['wall_s']} "
+            f"| {r['rerun_10_changed']['wall_s']} | {f['peak_rss_main_mb']:.0f} / {f['peak_rss_workers_mb']:.0f} "
+            f"| {'yes' if r['correctness']['exact_match'] else 'NO'} |"
+        )
+    m = results["machine"]
+    head = (
+        f"Measured {results['date']} on {m['cpus']} CPUs, {m['python']}, {m['platform']}. "
+        f"Prefect task overhead: {results['prefect_task_overhead_ms']} ms per task run.\n\n"
+    )
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def plot(results: dict, path: Path) -> None:
+    """Stage seconds against N (log-log)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = results["runs"]
+    ns = [r["n"] for r in runs]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for stage in ("parse_and_load", "dbt_build", "gx_checkpoint", "publish"):
+        ax.plot(ns, [r["fresh"]["stages_s"][stage] for r in runs], marker="o", label=stage)
+    ax.plot(ns, [r["fresh"]["wall_s"] for r in runs], marker="s", linestyle="--", label="end to end")
+    ax.plot(ns, [r["rerun_unchanged"]["wall_s"] for r in runs], marker="x", linestyle=":", label="rerun, unchanged")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("documents")
+    ax.set_ylabel("seconds")
+    ax.set_title("budgetwh: cost by stage (2 cores)")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    """Run the benchmark and write its results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    overhead = json.loads(sh(PYTHON, str(BENCH / "task_overhead.py")).strip().splitlines()[-1])
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": {
+            "cpus": multiprocessing.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        **overhead,
+        "runs": [],
+    }
+    for n in (int(s) for s in args.sizes.split(",")):
+        results["runs"].append(measure(n, args.out))
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_markdown(results, BENCH / "results.md")
+        plot(results, BENCH / "results.png")
+    print((BENCH / "results.md").read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
