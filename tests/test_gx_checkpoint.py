@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import socket
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-# plain `pytest` (not `python -m pytest`) does not put the repo root on sys.path
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from expectations.checkpoint import run_checkpoint  # noqa: E402
+from expectations.checkpoint import run_checkpoint
 
 DDL = """
 create schema marts;

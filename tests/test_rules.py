@@ -33,19 +33,22 @@ class Mutation:
     new: str
     fails: frozenset[str]
     cites: tuple[str, int] | None  # (rule, line) a failing finding must name
+    more: tuple[tuple[str, str], ...] = ()  # further edits, where one cannot break the rule
+    keep_lines: int | None = None  # truncate the document to its first lines
 
     def apply(self, folder: Path) -> Path:
         lines = self.source.read_text(encoding="utf-8").split("\n")
-        index = self.line - 1 if self.line else next(i for i, ln in enumerate(lines) if self.old in ln)
-        assert self.old in lines[index], (self.name, lines[index])
-        lines[index] = lines[index].replace(self.old, self.new, 1)
+        for line, old, new in ((self.line, self.old, self.new), *((0, o, n) for o, n in self.more)):
+            index = line - 1 if line else next(i for i, ln in enumerate(lines) if old in ln)
+            assert old in lines[index], (self.name, lines[index])
+            lines[index] = lines[index].replace(old, new, 1)
         path = folder / f"{self.name}__{self.source.name}"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        path.write_text("\n".join(lines[: self.keep_lines]), encoding="utf-8")
         return path
 
 
-def m(name: str, source: Path, line: int, old: str, new: str, fails: set[str], cites=None) -> Mutation:
-    return Mutation(name, source, line, old, new, frozenset(fails), cites)
+def m(name: str, source: Path, line: int, old: str, new: str, fails: set[str], cites=None, **kw) -> Mutation:
+    return Mutation(name, source, line, old, new, frozenset(fails), cites, **kw)
 
 
 # 001 is DOCX text: a row starts at its 序号 line and cell 栏次 k sits k lines below.
@@ -110,6 +113,14 @@ MUTATIONS = [
     m("narrative_yoy_amount", SAMPLE_004, 940, "比2020年预算增加 8.29", "比2020年预算增加 8.39",
       GENUINE_004, ("narrative_yoy_amount", 940)),
     m("document_fiscal_year", SAMPLE_002, 1, "部门2019年部门预算", "部门1919年部门预算", {"document_fiscal_year"}),
+    # The identity rules below cannot be broken by one number: they need the name
+    # and code gone, a unit lost, or no figure at all.
+    m("document_unit", SAMPLE_002, 1, "山海关区科学技术协会部门2019年", "2019年", {"document_unit"},
+      more=(("731科协", "科协"),)),
+    m("document_amount_unit", SAMPLE_004, 0, "科普经费（化工区）20.8 万元", "化工区科普 20.8 万元",
+      {"document_amount_unit"} | GENUINE_004),
+    m("document_has_facts", SAMPLE_002, 1, "部门预算公开说明", "部门预算公开说明", {"document_has_facts"},
+      keep_lines=12),
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from budgetwh.load.loader import (
 )
 from budgetwh.parse import ParsedDocument, document_id, parse_file
 from budgetwh.readers import DOCUMENT_SUFFIXES
+from budgetwh.settings import duckdb_config
 
 IGNORED_NAMES = {".gitkeep"}
 
@@ -108,7 +109,7 @@ def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str], bat
     """
     summary = LoadSummary()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(warehouse), config=duckdb_config()) as con:
         ensure_schema(con)
         known = known_keys(con)
         pending: list[ParsedDocument] = []

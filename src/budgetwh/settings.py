@@ -9,6 +9,15 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def duckdb_config() -> dict[str, str]:
+    """Connection settings for every writer: a bounded buffer pool (BUDGETWH_MEMORY_LIMIT).
+
+    DuckDB otherwise takes 80% of RAM, so a large build's memory grows with the
+    corpus; with a limit it spills to disk. dbt reads the same variable (profiles.yml).
+    """
+    return {"memory_limit": os.environ.get("BUDGETWH_MEMORY_LIMIT", "4GB")}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths the pipeline works with; every path is absolute."""
