@@ -203,6 +203,9 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     overhead = json.loads(sh(PYTHON, str(BENCH / "task_overhead.py")).strip().splitlines()[-1])
+    sizes = [int(s) for s in args.sizes.split(",")]
+    # Sizes not measured now keep their earlier figures, each with when it was taken.
+    previous = json.loads((BENCH / "results.json").read_text()) if (BENCH / "results.json").exists() else {}
     results = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": {
@@ -211,10 +214,12 @@ def main() -> None:
             "platform": platform.platform(),
         },
         **overhead,
-        "runs": [],
+        "runs": [r for r in previous.get("runs", []) if r["n"] not in sizes],
     }
-    for n in (int(s) for s in args.sizes.split(",")):
-        results["runs"].append(measure(n, args.out))
+    for n in sizes:
+        run = measure(n, args.out)
+        run["measured"] = time.strftime("%Y-%m-%d %H:%M")
+        results["runs"] = sorted([*results["runs"], run], key=lambda r: r["n"])
         (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
         write_markdown(results, BENCH / "results.md")
         plot(results, BENCH / "results.png")
