@@ -145,7 +145,7 @@ def _load_batch(
         summary.load_seconds += time.perf_counter() - started
     for doc in docs:
         try:
-            load_documents(con, [doc], known_paths=None)
+            load_documents(con, [doc], known=None)
             summary.loaded.append(doc.document_id)
         except Exception as exc:
             failure = Failure(doc.path, doc.document_id, doc.byte_size, f"{doc.path.name}: load failed: {exc}")
@@ -169,8 +169,7 @@ def parse_and_load(
 
         def results() -> Iterator[ParsedDocument | Failure | str]:
             in_flight: deque = deque()
-            queue = iter(batches)
-            for b in queue:
+            for b in batches:
                 in_flight.append(pool.submit(parse_many, b, skip_ids))
                 if len(in_flight) > workers:
                     yield from in_flight.popleft().result()

@@ -254,16 +254,16 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
             con.unregister(name)
 
 
-def load_documents(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known_paths: set[str] | None) -> None:
+def load_documents(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known: set[str] | None) -> None:
     """Load several documents in one transaction: each is all there or not at all.
 
-    `known_paths` (paths the warehouse already holds) lets new documents skip the
-    delete of an earlier version; None means look every document up.
+    `known` (the paths and ids the warehouse already holds, see `known_keys`) lets
+    new documents skip the delete of an earlier version; None looks every one up.
     """
     con.execute("begin transaction")
     try:
         for p in docs:
-            if known_paths is None or str(p.path) in known_paths or p.document_id in known_paths:
+            if known is None or str(p.path) in known or p.document_id in known:
                 _delete_document(con, p.document_id, str(p.path))
         _insert(con, docs)
         con.execute("commit")

@@ -71,6 +71,12 @@ def _gazetteer(path: Path = REGIONS_SEED) -> dict[str, list[dict[str, str]]]:
     return places
 
 
+@cache
+def _places_longest_first() -> tuple[str, ...]:
+    """Gazetteer names, longest first, so 武汉市青山区 wins over a shorter prefix."""
+    return tuple(sorted(_gazetteer(), key=len, reverse=True))
+
+
 # Places not in the gazetteer are still told apart by the names printed at the
 # start of the department's name, classified by their suffix.
 PLACE_PREFIX = re.compile(
@@ -88,7 +94,7 @@ def resolve_region(name: str | None, text: str = "") -> Region:
     rest = name or ""
     found: list[str] = []
     while rest:
-        place = next((p for p in sorted(gaz, key=len, reverse=True) if rest.startswith(p)), None)
+        place = next((p for p in _places_longest_first() if rest.startswith(p)), None)
         if place is None:
             break
         found.append(place)
