@@ -61,7 +61,7 @@ def test_bad_file_is_quarantined_by_name_and_others_load(tmp_path: Path) -> None
     assert len(summary.loaded) == 4
     reasons = dict(summary.quarantined)
     assert set(reasons) == {"scan.pdf", "broken.txt"}
-    assert "no reader for .pdf" in reasons["scan.pdf"]
+    assert "cannot open as PDF" in reasons["scan.pdf"]
     assert reasons["broken.txt"].startswith("broken.txt:") and "栏次 line lists 3 columns" in reasons["broken.txt"]
     with duckdb.connect(str(wh), read_only=True) as con:
         rows = con.execute(

@@ -5,6 +5,10 @@ source line range. Readers for layouts that state row boundaries (DOCX) mark the
 lines `complete`; readers for layouts that do not (PDF text, where a long cell
 wraps onto the next physical line) leave them incomplete, and table recognition
 joins fragments using what it knows of the table's shape.
+
+Readers that know where each cell is printed (native PDF) also give every line its
+page and every cell its bounding box; table recognition then maps cells to columns
+by geometry instead of by position in the line.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ class Line:
     last_line: int
     raw: str
     complete: bool
+    # Native layouts only: the 1-based page and one (x0, y0, x1, y1) box per cell,
+    # in reading orientation (page rotation applied), in PDF points.
+    page: int | None = None
+    boxes: tuple[tuple[float, float, float, float], ...] | None = None
 
     @cached_property
     def text(self) -> str:
@@ -41,3 +49,13 @@ class Document:
     # at the page margin, so its lines join with no separator; DOCX lines are
     # whole paragraphs.
     narrative_joiner: str = ""
+    page_count: int | None = None
+    # Pages that print nothing as text (scans): reported, never read as empty.
+    pages_without_text: list[int] = field(default_factory=list)
+    # The reader's own findings (a page it could not read, …) as (locator, reason).
+    findings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_geometry(self) -> bool:
+        """True when lines carry cell boxes (native layouts)."""
+        return any(line.boxes is not None for line in self.lines)

@@ -6,13 +6,14 @@ Pure: bytes in, records out; no database, no Prefect.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetwh.narrative.figures import Figure, extract_figures
 from budgetwh.narrative.identity import Identity, identify
 from budgetwh.narrative.stream import build_stream
 from budgetwh.readers import read_document
+from budgetwh.tables.layout import Finding, document_phase, recognize_layout
 from budgetwh.tables.recognize import Table, recognize_tables
 
 
@@ -27,6 +28,9 @@ class ParsedDocument:
     identity: Identity
     tables: list[Table]
     figures: list[Figure]
+    phase: str | None = None  # budget | final
+    page_count: int | None = None
+    findings: list[Finding] = field(default_factory=list)
 
 
 def document_id(data: bytes) -> str:
@@ -38,9 +42,36 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     """Read, recognise and extract one file; raise `ParseError` when it cannot be."""
     raw = path.read_bytes() if data is None else data
     doc = read_document(path, raw)
-    tables = recognize_tables(doc)
-    used = {n for t in tables for n in range(t.first_line, t.last_line + 1)}
+    findings: list[Finding] = []
+    if doc.has_geometry:
+        # Native layouts: tables found by title and header labels, cells by geometry.
+        tables, findings, used_lines = recognize_layout(doc)
+        used = set(used_lines)
+    else:
+        # Text extractions of the numbered-column (栏次) template.
+        tables = recognize_tables(doc)
+        used = {n for t in tables for n in range(t.first_line, t.last_line + 1)}
+    for page in doc.pages_without_text:
+        findings.append(Finding("scanned_page", page, None, f"page {page} has no text layer (a scan): not read"))
     stream = build_stream(doc, used)
     identity = identify(tables, stream)
     figures = extract_figures(stream, identity.fiscal_year)
-    return ParsedDocument(document_id(raw), path, len(raw), doc.file_format, identity, tables, figures)
+    phase = document_phase(tables, stream.text)
+    for t in tables:
+        t.phase = t.phase or phase
+        t.fiscal_year = t.fiscal_year or identity.fiscal_year
+        # A table that prints no unit of its own is the department's.
+        if t.unit_code is None and t.unit_name is None:
+            t.unit_code, t.unit_name = identity.department_code, identity.department_name
+    return ParsedDocument(
+        document_id(raw),
+        path,
+        len(raw),
+        doc.file_format,
+        identity,
+        tables,
+        figures,
+        phase=phase,
+        page_count=doc.page_count,
+        findings=findings,
+    )

@@ -40,6 +40,8 @@ joined as (
         t.unit_name,
         coalesce(t.fiscal_year, d.fiscal_year) as fiscal_year,
         t.amount_unit,
+        coalesce(t.phase, d.phase) as phase,
+        t.recognition,
         d.source_path,
         d.file_name,
         d.region_key,

@@ -15,7 +15,7 @@ units as (
 ),
 
 documents as (
-    select document_id, source_path, file_name, fiscal_year from {{ ref('stg_raw__source_documents') }}
+    select document_id, source_path, file_name, fiscal_year, phase from {{ ref('stg_raw__source_documents') }}
 ),
 
 table_lines as (
@@ -28,6 +28,7 @@ table_lines as (
         c.table_code,
         c.table_seq,
         c.table_title,
+        c.phase,
         c.scope,
         c.side,
         c.row_seq,
@@ -45,13 +46,18 @@ table_lines as (
         c.file_name,
         c.source_line,
         c.source_line_end,
+        c.source_page,
+        c.bbox_x0,
+        c.bbox_y0,
+        c.bbox_x1,
+        c.bbox_y1,
         cast(null as varchar) as sentence,
         'table' as source_kind
     from cells as c
     left join units as u
         on u.document_id = c.document_id
         and u.kind = c.scope
-        and u.unit_code = c.unit_code
+        and coalesce(u.unit_code, u.unit_name) = coalesce(c.unit_code, c.unit_name)
 ),
 
 narrative_lines as (
@@ -64,6 +70,7 @@ narrative_lines as (
         'narrative' as table_code,
         0 as table_seq,
         case f.source_kind when 'form' then '绩效目标表' else '情况说明' end as table_title,
+        d.phase,
         'department' as scope,
         cast(null as varchar) as side,
         f.figure_seq as row_seq,
@@ -81,6 +88,11 @@ narrative_lines as (
         d.file_name,
         f.source_line,
         f.source_line as source_line_end,
+        cast(null as integer) as source_page,
+        cast(null as double) as bbox_x0,
+        cast(null as double) as bbox_y0,
+        cast(null as double) as bbox_x1,
+        cast(null as double) as bbox_y1,
         f.sentence,
         'narrative_' || f.source_kind as source_kind
     from figures as f

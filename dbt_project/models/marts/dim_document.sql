@@ -28,6 +28,12 @@ checks as (
     group by all
 ),
 
+findings as (
+    select document_id, count(*) as parse_finding_count
+    from {{ ref('stg_raw__parse_findings') }}
+    group by all
+),
+
 acceptances as (
     select * from {{ ref('stg_raw__document_acceptances') }}
 ),
@@ -48,6 +54,9 @@ final as (
         d.load_status,
         d.load_error,
         d.fiscal_year,
+        d.phase,
+        d.page_count,
+        coalesce(pf.parse_finding_count, 0) as parse_finding_count,
         dep.unit_key as department_unit_key,
         d.department_code,
         d.department_name,
@@ -66,7 +75,9 @@ final as (
             when d.load_status = 'quarantined' then 'quarantined'
             when coalesce(c.error_failures, 0) > 0 and a.document_id is not null then 'accepted'
             when coalesce(c.error_failures, 0) > 0 then 'failed'
-            when coalesce(c.checks_fail, 0) + coalesce(c.checks_rounding, 0) > 0 then 'passed_with_warnings'
+            -- Something read did not become facts: the document is not clean.
+            when coalesce(c.checks_fail, 0) + coalesce(c.checks_rounding, 0) + coalesce(pf.parse_finding_count, 0) > 0
+                then 'passed_with_warnings'
             else 'passed'
         end as validation_status,
         d.load_status = 'loaded' and (coalesce(c.error_failures, 0) = 0 or a.document_id is not null) as is_published,
@@ -78,6 +89,7 @@ final as (
     left join facts as f using (document_id)
     left join checks as c using (document_id)
     left join acceptances as a using (document_id)
+    left join findings as pf using (document_id)
     left join departments as dep using (document_id)
 )
 

@@ -18,12 +18,17 @@ from budgetwh import PARSER_VERSION
 from budgetwh.parse import ParsedDocument
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "source_document")
+RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding", "source_document")
+# A column the current schema has and earlier ones lacked: its absence means the
+# raw tables predate this schema and are rebuilt (every document re-parses, as
+# the parser version changed with it). Acceptances are decisions and are kept.
+SCHEMA_MARKER = ("budget_table", "recognition")
 DOCUMENT_SCHEMA = {
     "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
     "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
     "department_name": pl.Utf8, "region_key": pl.Utf8, "province": pl.Utf8, "city": pl.Utf8, "county": pl.Utf8,
     "identity_evidence": pl.Utf8, "table_count": pl.Int32, "cell_count": pl.Int32, "figure_count": pl.Int32,
+    "phase": pl.Utf8, "page_count": pl.Int32, "finding_count": pl.Int32,
 }  # fmt: skip
 
 
@@ -38,7 +43,19 @@ class Failure:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema when it is missing."""
+    """Create the raw schema when it is missing; rebuild raw tables of an older schema."""
+    table, column = SCHEMA_MARKER
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
+    ).fetchone()
+    current = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' and table_name = ?"
+        " and column_name = ?",
+        [table, column],
+    ).fetchone()
+    if exists and exists[0] and current and not current[0]:
+        for name in RAW_TABLES:
+            con.execute(f"drop table if exists raw.{name}")
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
@@ -72,7 +89,7 @@ def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str, source_pa
             con.execute(f"delete from raw.{table} where document_id = ?", [doc])
 
 
-def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     tables = pl.DataFrame(
         [
             {
@@ -91,6 +108,9 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
                 "row_count": len({ln.row_seq for ln in t.lines}),
                 "source_line_start": t.first_line,
                 "source_line_end": t.last_line,
+                "phase": t.phase,
+                "source_page": t.page_start,
+                "recognition": "layout" if t.page_start is not None else "numbered_columns",
             }
             for t in p.tables
         ],
@@ -110,6 +130,9 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "row_count": pl.Int32,
             "source_line_start": pl.Int32,
             "source_line_end": pl.Int32,
+            "phase": pl.Utf8,
+            "source_page": pl.Int32,
+            "recognition": pl.Utf8,
         },
     )
     cells = pl.DataFrame(
@@ -127,6 +150,11 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
                 "amount_text": c.text,
                 "source_line": ln.first_line,
                 "source_line_end": ln.last_line,
+                "source_page": c.page,
+                "bbox_x0": c.box[0] if c.box else None,
+                "bbox_y0": c.box[1] if c.box else None,
+                "bbox_x1": c.box[2] if c.box else None,
+                "bbox_y1": c.box[3] if c.box else None,
             }
             for t in p.tables
             for ln in t.lines
@@ -145,6 +173,11 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "amount_text": pl.Utf8,
             "source_line": pl.Int32,
             "source_line_end": pl.Int32,
+            "source_page": pl.Int32,
+            "bbox_x0": pl.Float64,
+            "bbox_y0": pl.Float64,
+            "bbox_x1": pl.Float64,
+            "bbox_y1": pl.Float64,
         },
     )
     figures = pl.DataFrame(
@@ -180,7 +213,30 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "source_kind": pl.Utf8,
         },
     )
-    return tables, cells, figures
+    findings = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "finding_seq": i,
+                "kind": f.kind,
+                "source_page": f.page,
+                "source_line": f.line,
+                "reason": f.reason,
+                "text": f.text,
+            }
+            for i, f in enumerate(p.findings, start=1)
+        ],
+        schema={
+            "document_id": pl.Utf8,
+            "finding_seq": pl.Int32,
+            "kind": pl.Utf8,
+            "source_page": pl.Int32,
+            "source_line": pl.Int32,
+            "reason": pl.Utf8,
+            "text": pl.Utf8,
+        },
+    )
+    return tables, cells, figures, findings
 
 
 def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
@@ -201,6 +257,7 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
     tables = pl.concat([f[0] for f in frames])
     cells = pl.concat([f[1] for f in frames])
     figures = pl.concat([f[2] for f in frames])
+    findings = pl.concat([f[3] for f in frames])
     documents = pl.DataFrame(
         [
             {
@@ -221,6 +278,9 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
                 "table_count": len(p.tables),
                 "cell_count": f[1].height,
                 "figure_count": f[2].height,
+                "phase": p.phase,
+                "page_count": p.page_count,
+                "finding_count": f[3].height,
             }
             for p, f in zip(docs, frames, strict=True)
         ],
@@ -230,12 +290,14 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
     con.register("_tables", tables)
     con.register("_cells", cells)
     con.register("_figures", figures)
+    con.register("_findings", findings)
     try:
         con.execute(
             """insert into raw.source_document
                select document_id, source_path, file_name, file_format, byte_size, parser_version,
                       'loaded', null, fiscal_year, department_code, department_name, region_key,
-                      province, city, county, identity_evidence, table_count, cell_count, figure_count, ?
+                      province, city, county, identity_evidence, table_count, cell_count, figure_count, ?,
+                      phase, page_count, finding_count
                from _documents""",
             [now],
         )
@@ -245,12 +307,14 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
             """insert into raw.budget_cell
                select document_id, table_seq, row_seq, side, line_label, subject_code, column_no,
                       column_label, measure, amount_text,
-                      cast(replace(amount_text, ',', '') as decimal(24, 6)), source_line, source_line_end
+                      cast(replace(amount_text, ',', '') as decimal(24, 6)), source_line, source_line_end,
+                      source_page, bbox_x0, bbox_y0, bbox_x1, bbox_y1
                from _cells"""
         )
         _insert_figures(con)
+        con.execute("insert into raw.parse_finding select * from _findings")
     finally:
-        for name in ("_documents", "_tables", "_cells", "_figures"):
+        for name in ("_documents", "_tables", "_cells", "_figures", "_findings"):
             con.unregister(name)
 
 

@@ -6,7 +6,7 @@ create table if not exists raw.source_document (
     document_id       varchar primary key,   -- sha256 of the file's bytes
     source_path       varchar not null,
     file_name         varchar not null,
-    file_format       varchar,               -- pdf_text | docx_text | null when unreadable
+    file_format       varchar,               -- pdf | pdf_text | docx_text | null when unreadable
     byte_size         bigint not null,
     parser_version    varchar not null,
     status            varchar not null,      -- loaded | quarantined
@@ -22,7 +22,10 @@ create table if not exists raw.source_document (
     table_count       integer not null default 0,
     cell_count        integer not null default 0,
     figure_count      integer not null default 0,
-    ingested_at       timestamp not null
+    ingested_at       timestamp not null,
+    phase             varchar,               -- budget (预算) | final (决算) | null when not told
+    page_count        integer,               -- native layouts only
+    finding_count     integer not null default 0
 );
 
 create table if not exists raw.budget_table (
@@ -41,6 +44,9 @@ create table if not exists raw.budget_table (
     row_count         integer not null,
     source_line_start integer not null,
     source_line_end   integer not null,
+    phase             varchar,               -- budget | final
+    source_page       integer,               -- native layouts: the page the title is printed on
+    recognition       varchar not null,      -- numbered_columns (栏次 template) | layout (header labels)
     primary key (document_id, table_seq)
 );
 
@@ -58,7 +64,26 @@ create table if not exists raw.budget_cell (
     amount            decimal(24, 6) not null,
     source_line       integer not null,
     source_line_end   integer not null,
+    source_page       integer,               -- native layouts: page and the cell's box (points,
+    bbox_x0           double,                -- reading orientation, origin top left)
+    bbox_y0           double,
+    bbox_x1           double,
+    bbox_y1           double,
     primary key (document_id, table_seq, row_seq, column_no)
+);
+
+-- What was read but did not become facts: a line with amounts no column holds,
+-- a table listed in the 目录 but not printed, a block of amounts outside any
+-- recognised table, a page without a text layer.
+create table if not exists raw.parse_finding (
+    document_id       varchar not null,
+    finding_seq       integer not null,
+    kind              varchar not null,
+    source_page       integer,
+    source_line       integer,
+    reason            varchar not null,
+    text              varchar,
+    primary key (document_id, finding_seq)
 );
 
 create table if not exists raw.narrative_figure (

@@ -22,13 +22,13 @@ from budgetwh.tables.recognize import Table
 REGIONS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "regions.csv"
 ORG_SUFFIX = r"(?:协会|委员会|局|委|办公室|中心|研究院|院|联合会|会|厅|部|处|所|馆|站|队|学校|医院)"
 YEAR_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})年(?:度)?部门预算"),
+    re.compile(r"(?P<y>\d{4})年(?:度)?(?:部门|单位)?[预决]算"),
     re.compile(r"(?P<y>\d{4})年度"),
 )
 NAME_PATTERNS = (
     re.compile(rf"部门名称(?P<name>\S{{2,30}}?{ORG_SUFFIX})"),
-    re.compile(rf"^(?P<name>\S{{2,30}}?{ORG_SUFFIX})(?:部门)?\d{{4}}年(?:度)?部门预算"),
-    re.compile(rf"(?P<name>\S{{2,30}}?{ORG_SUFFIX})\d{{4}}年(?:度)?部门预算"),
+    re.compile(rf"^(?P<name>\S{{2,30}}?{ORG_SUFFIX})(?:部门)?\d{{4}}年(?:度)?部门[预决]算"),
+    re.compile(rf"(?P<name>\S{{2,30}}?{ORG_SUFFIX})\d{{4}}年(?:度)?部门[预决]算"),
 )
 CODE_PATTERNS = (
     re.compile(r"主管部门及编码(?P<code>\d{3,12})"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from budgetwh.document import Document
 from budgetwh.errors import ParseError
-from budgetwh.readers import docx_text, pdf_text
+from budgetwh.readers import docx_text, pdf_native, pdf_text
 from budgetwh.readers.text import decode
 
 Reader = Callable[[Path, str], Document]
@@ -23,10 +23,15 @@ READERS: dict[str, Reader] = {
 
 # Formats a government site publishes that have no reader yet; they are reported
 # by name rather than mis-read as text.
-UNSUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
+UNSUPPORTED_SUFFIXES = {".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
+NATIVE_SUFFIXES = {".pdf"}
+# Magic bytes name a file's format whatever its name says.
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Text extractions; a file with no suffix is tried as text too.
 TEXT_SUFFIXES = {".txt", ".text", ""}
-DOCUMENT_SUFFIXES = TEXT_SUFFIXES | UNSUPPORTED_SUFFIXES
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | UNSUPPORTED_SUFFIXES | NATIVE_SUFFIXES
 
 
 def sniff_format(path: Path, text: str) -> str:
@@ -43,10 +48,20 @@ def sniff_format(path: Path, text: str) -> str:
 
 
 def read_document(path: Path, data: bytes | None = None) -> Document:
-    """Read any supported file into a `Document`, or raise `ParseError` saying why."""
-    if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
-        raise ParseError(path, f"no reader for {path.suffix} files yet (text extractions only)")
+    """Read any supported file into a `Document`, or raise `ParseError` saying why.
+
+    The format is told by the bytes: a PDF named `.txt` is read as PDF, and a
+    text file named `.pdf` is named as such rather than mis-read.
+    """
     raw = path.read_bytes() if data is None else data
+    head = raw[:1024]
+    if PDF_MAGIC in head:
+        return pdf_native.read_pdf(path, raw)
+    if path.suffix.lower() in NATIVE_SUFFIXES:
+        raise ParseError(path, "named .pdf but is not a PDF (no %PDF- header)")
+    if raw.startswith(ZIP_MAGIC) or raw.startswith(OLE_MAGIC) or path.suffix.lower() in UNSUPPORTED_SUFFIXES:
+        kind = path.suffix.lower() or "binary office"
+        raise ParseError(path, f"no reader for {kind} files yet (PDF and text extractions only)")
     text = decode(path, raw)
     fmt = sniff_format(path, text)
     return READERS[fmt](path, text)

@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from budgetwh.errors import ParseError
 
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL bytes in every other position."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    for nuls, enc in ((odd_nuls, "utf-16-le"), (even_nuls, "utf-16-be")):
+        if nuls > half * 0.3:
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
 
 def decode(path: Path, data: bytes) -> str:
-    """Decode extracted text: UTF-8 (with or without BOM), else GB18030, else fail.
+    """Decode extracted text: a BOM's encoding, UTF-8, GB18030, UTF-16, else a detected one.
 
     Chinese government sites still publish GBK text; GB18030 is its superset.
-    A NUL byte means the file is not text at all.
+    NUL bytes that are not UTF-16 mean the file is not text at all.
     """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(path, f"starts with a {encoding} byte-order mark but does not decode: {exc}") from exc
     if b"\x00" in data[:4096]:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
         raise ParseError(path, "binary file (NUL bytes): not an extracted-text document")
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParseError(path, "cannot decode as UTF-8 or GB18030")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    raise ParseError(path, "cannot decode as UTF-8, GB18030 or UTF-16")

@@ -64,7 +64,8 @@ def load_catalog(seeds: Path = SEEDS) -> tuple[TableDef, ...]:
         )
     tables = []
     for row in _read(seeds / "table_catalog.csv"):
-        cols = tuple(sorted(columns[row["table_code"]], key=lambda c: c.column_no))
+        # Tables read only by header labels (native layouts) have no fixed 栏次 columns.
+        cols = tuple(sorted(columns.get(row["table_code"], []), key=lambda c: c.column_no))
         tables.append(
             TableDef(
                 code=row["table_code"],
@@ -75,3 +76,22 @@ def load_catalog(seeds: Path = SEEDS) -> tuple[TableDef, ...]:
             )
         )
     return tuple(tables)
+
+
+@dataclass(frozen=True)
+class LabelMeaning:
+    """What a printed column header means: its role and measure."""
+
+    label: str
+    role: str  # amount | code | label
+    measure: str | None
+
+
+@cache
+def load_column_labels(seeds: Path = SEEDS) -> dict[str, LabelMeaning]:
+    """The header vocabulary (`column_labels.csv`): printed label → meaning."""
+    out: dict[str, LabelMeaning] = {}
+    for row in _read(seeds / "column_labels.csv"):
+        for variant in row["label_variants"].split("|"):
+            out[variant] = LabelMeaning(variant, row["role"], row["measure"] or None)
+    return out

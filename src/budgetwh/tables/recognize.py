@@ -40,6 +40,8 @@ class CellValue:
     column: Column
     text: str
     amount: Decimal
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class RowLine:
     first_line: int
     last_line: int
     cells: tuple[CellValue, ...]
+    page: int | None = None
 
 
 @dataclass
@@ -73,6 +76,8 @@ class Table:
     header_text: str = ""
     note: str | None = None
     lines: list[RowLine] = field(default_factory=list)
+    phase: str | None = None  # budget | final, from the title
+    page_start: int | None = None
 
 
 def _squash(text: str) -> str:

@@ -4,6 +4,9 @@
    An identity whose table is not printed is `skipped`, naming the missing table. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
+    -- These identities are the 预算 tables'; 决算 tables balance differently
+    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
+    where phase is distinct from 'final'
 ),
 
 printed_tables as (

@@ -5,7 +5,10 @@
    and fails, instead of escaping the check. Blank cells are zero. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
+    -- These identities are the 预算 tables'; 决算 tables balance differently
+    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
     where shape = 'subject'
+        and phase is distinct from 'final'
 ),
 
 lines as (

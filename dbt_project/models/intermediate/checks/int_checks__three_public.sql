@@ -4,7 +4,10 @@
    lines is printed in that column; blank cells are zero. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
+    -- These identities are the 预算 tables'; 决算 tables balance differently
+    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
     where table_code = 'three_public_expense'
+        and phase is distinct from 'final'
 ),
 
 by_column as (

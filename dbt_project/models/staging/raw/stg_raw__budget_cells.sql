@@ -20,7 +20,12 @@ final as (
         amount_text,
         amount as amount_printed,
         source_line,
-        source_line_end
+        source_line_end,
+        source_page,
+        bbox_x0,
+        bbox_y0,
+        bbox_x1,
+        bbox_y1
     from source
 )
 

@@ -18,7 +18,10 @@ final as (
         note,
         row_count,
         source_line_start,
-        source_line_end
+        source_line_end,
+        phase,
+        source_page,
+        recognition
     from source
 )
 

@@ -24,7 +24,10 @@ final as (
         table_count,
         cell_count,
         figure_count,
-        ingested_at
+        ingested_at,
+        phase,
+        page_count,
+        finding_count
     from source
 )
 

@@ -1,0 +1,574 @@
+"""Recognise tables by their printed layout: title, header labels and column geometry.
+
+For documents whose lines carry cell boxes (native PDF), a table is found by its
+title (decorations stripped, matched against the catalog's variants), then:
+- meta lines after the title give the department (`部门：…`), the unit of money
+  (`单位：万元`) and the sheet marker (`公开05表`);
+- header lines run down to the first body line (one with an amount, a subject
+  code or a numbered label);
+- columns are the horizontal extents the body's cells cluster into; an amount
+  column's label is the path of header cells above it (top to bottom), and its
+  measure comes from the header vocabulary (`column_labels.csv`), not from a
+  fixed column sequence;
+- rows are keyed by 科目编码 (one column, or 类/款/项 parts joined) or by label;
+  a row with a label column after an amount column is two-sided (收入 | 支出);
+- the table runs over page breaks until the next title; repeated headers and
+  page furniture are dropped.
+
+Nothing read is dropped in silence: a line inside a table that holds amounts but
+cannot be placed, a title-like line that names no catalog table but heads a
+block of amounts, and a table listed in the document's 目录 but not printed are
+findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetwh.document import Document, Line
+from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
+from budgetwh.tables.catalog import Column, TableDef, load_column_labels
+from budgetwh.tables.recognize import CellValue, RowLine, Table
+from budgetwh.tables.titles import TitleMatch, match_title_text, phase_of, squash
+
+Box = tuple[float, float, float, float]
+
+UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(?P<unit>亿元|万元|千元|元)")
+DEPT_RE = re.compile(r"^(?:部门|编制部门|编制单位|单位名称|预算单位|部门名称)(?:（单位）)?[:：]\s*(?P<name>.*)$")
+SHEET_RE = re.compile(
+    r"^(?:(?:部门)?公开\d+表|公开表[一二三四五六七八九十\d]+|附表[一二三四五六七八九十\d]+|表[一二三四五六七八九十\d]+)$"
+)
+YEAR_RE = re.compile(r"(?P<year>20\d{2})\s*年")
+SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CODE_PART = re.compile(r"^\d{2,3}$")
+NUMBERED_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d))")
+PAGE_FURNITURE = re.compile(
+    r"^(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3}|（续表?）|续表)$"
+)
+TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计")
+# Header words: a line made of these (and nothing that looks like a value) is header.
+HEADER_HINTS = ("项目", "科目", "金额", "合计", "决算数", "预算数", "收入", "支出", "编码", "名称", "小计")
+# Words that end a department's name-free prefix before a table name.
+FUND_WORDS = ("一般公共预算", "政府性基金", "国有资本经营", "财政拨款", "政府性基金预算", "国有资本经营预算")
+AMOUNT_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^-?(?:\d{1,3}(?:,\d{3})+|\d+)$")
+
+
+@dataclass
+class Finding:
+    """Something read that did not become facts: where it is and why."""
+
+    kind: str  # unplaced_line | unrecognised_table | missing_table | table_cut_short | reader
+    page: int | None
+    line: int | None
+    reason: str
+    text: str = ""
+
+
+@dataclass
+class _Cell:
+    text: str
+    box: Box
+    line: Line
+
+    @property
+    def x0(self) -> float:
+        return self.box[0]
+
+    @property
+    def x1(self) -> float:
+        return self.box[2]
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def is_amount(self) -> bool:
+        return AMOUNT_TEXT.match(self.text) is not None and not self.is_code_like
+
+    @property
+    def is_code_like(self) -> bool:
+        return SUBJECT_CODE.match(self.text) is not None
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    cells: list[_Cell] = field(default_factory=list)
+    kind: str = "label"  # code | label | amount
+    header: list[str] = field(default_factory=list)
+    header_boxes: list[Box] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.header)
+
+
+def _cells(line: Line) -> list[_Cell]:
+    assert line.boxes is not None
+    out = []
+    for text, box in zip(line.cells, line.boxes, strict=True):
+        # Titles and meta cells printed too close together come out as one cell
+        # ("…预算表（经济科目）部门：江苏省…"): split before the meta keyword.
+        parts = re.split(r"(?=(?:部门名称|部门|单位|编制单位)[:：])", text) if ("：" in text or ":" in text) else [text]
+        parts = [p for p in parts if p]
+        if len(parts) == 1:
+            out.append(_Cell(text, box, line))
+            continue
+        width = (box[2] - box[0]) / max(len(text), 1)
+        x = box[0]
+        for p in parts:
+            out.append(_Cell(p, (x, box[1], x + width * len(p), box[3]), line))
+            x += width * len(p)
+    return out
+
+
+def _title_in(line: Line) -> tuple[TitleMatch, _Cell] | None:
+    if len(line.cells) > 4 or any(AMOUNT_TEXT.match(c) and "." in c for c in line.cells):
+        return None
+    for cell in _cells(line):
+        if DEPT_RE.match(squash(cell.text)) or UNIT_RE.search(cell.text):
+            continue
+        m = match_title_text(cell.text)
+        if m and not any(m.prefix.endswith(w) for w in FUND_WORDS):
+            return m, cell
+    return None
+
+
+def _is_meta(cell: _Cell) -> bool:
+    t = squash(cell.text)
+    return bool(DEPT_RE.match(t) or UNIT_RE.search(t) or SHEET_RE.match(t) or t in ("部门:", "部门："))
+
+
+def _is_body_start(cells: list[_Cell]) -> bool:
+    if any(c.is_amount for c in cells):
+        return True
+    first = cells[0]
+    return first.is_code_like or bool(NUMBERED_LABEL.match(first.text))
+
+
+def _cluster_columns(cells: list[_Cell]) -> list[_Column]:
+    """Group cells into columns by overlapping horizontal extent."""
+    cols: list[_Column] = []
+    for cell in sorted(cells, key=lambda c: c.x0):
+        hit = [col for col in cols if cell.x0 < col.x1 - 1 and cell.x1 > col.x0 + 1]
+        if not hit:
+            cols.append(_Column(cell.x0, cell.x1, [cell]))
+            continue
+        keep = hit[0]
+        for other in hit[1:]:
+            keep.cells.extend(other.cells)
+            keep.x0, keep.x1 = min(keep.x0, other.x0), max(keep.x1, other.x1)
+            cols.remove(other)
+        keep.cells.append(cell)
+        keep.x0, keep.x1 = min(keep.x0, cell.x0), max(keep.x1, cell.x1)
+    cols.sort(key=lambda c: c.x0)
+    return cols
+
+
+class LayoutReader:
+    """Recognise every catalog table in a document with cell geometry."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.lines = doc.lines
+        self.findings: list[Finding] = [Finding("reader", None, None, r, loc) for loc, r in doc.findings]
+        self.vocab = load_column_labels()
+
+    # -- finding the tables -------------------------------------------------
+
+    def run(self) -> tuple[list[Table], list[Finding], list[int]]:
+        """Tables, findings, and the line numbers they used (for the narrative)."""
+        starts: list[tuple[int, TitleMatch, _Cell]] = []
+        listed: list[tuple[int, TitleMatch]] = []
+        for i, line in enumerate(self.lines):
+            if line.boxes is None:
+                continue
+            hit = _title_in(line)
+            if hit:
+                if self._heads_table(i):
+                    starts.append((i, *hit))
+                else:
+                    listed.append((i, hit[0]))
+        tables: list[Table] = []
+        used: list[int] = []
+        for n, (i, match, _cell) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(self.lines)
+            table = self._read_table(len(tables) + 1, i, end, match)
+            tables.append(table)
+            used.extend(range(self.lines[i].first_line, table.last_line + 1))
+        found = {t.definition.code for t in tables}
+        for i, match in listed:
+            if match.definition.code not in found:
+                line = self.lines[i]
+                self.findings.append(
+                    Finding(
+                        "missing_table",
+                        line.page,
+                        line.first_line,
+                        f"table {match.printed} is listed (目录) but not printed in this file",
+                        line.raw,
+                    )
+                )
+                found.add(match.definition.code)
+        self._unrecognised_blocks(set(used))
+        return tables, self.findings, used
+
+    def _heads_table(self, i: int) -> bool:
+        """A title heads a table when a header line follows before another title."""
+        for line in self.lines[i + 1 : i + 8]:
+            if line.boxes is None or _title_in(line):
+                return False
+            cells = [c for c in _cells(line) if not _is_meta(c)]
+            hinted = [c for c in cells if len(squash(c.text)) <= 16 and any(h in c.text for h in HEADER_HINTS)]
+            if len(cells) >= 2 and len(hinted) >= 2:
+                return True
+            if any(c.is_amount and ("." in c.text or "," in c.text) for c in cells):
+                return True
+        return False
+
+    def _unrecognised_blocks(self, used: set[int]) -> None:
+        """Runs of lines outside any table that hold amounts in columns: say so."""
+        run: list[Line] = []
+        for line in [*self.lines, None]:
+            if line is not None and line.first_line not in used and line.boxes is not None:
+                amounts = sum(1 for c in line.cells if AMOUNT_TEXT.match(c) and "." in c)
+                if amounts >= 2 and len(line.cells) >= 3:
+                    run.append(line)
+                    continue
+            if len(run) >= 2:
+                first = run[0]
+                self.findings.append(
+                    Finding(
+                        "unrecognised_table",
+                        first.page,
+                        first.first_line,
+                        f"{len(run)} lines of amounts in columns outside any recognised table",
+                        first.raw,
+                    )
+                )
+            run = []
+
+    # -- reading one table --------------------------------------------------
+
+    def _read_table(self, seq: int, start: int, end: int, match: TitleMatch) -> Table:
+        title_line = self.lines[start]
+        table = Table(
+            table_seq=seq,
+            definition=match.definition,
+            title=match.printed,
+            scope="unit" if match.scope_word == "单位" else "department",
+            scope_source="title" if match.scope_word else "default",
+            unit_code=None,
+            unit_name=None,
+            fiscal_year=None,
+            amount_unit=None,
+            first_line=title_line.first_line,
+            last_line=title_line.first_line,
+        )
+        table.phase = match.phase
+        table.page_start = title_line.page
+        year = YEAR_RE.search(match.printed)
+        if year:
+            table.fiscal_year = int(year.group("year"))
+        # Meta cells may sit on the title line itself.
+        self._meta(table, [c for c in _cells(title_line) if match_title_text(c.text) is None])
+        if match.trailing and table.unit_name is None:
+            table.unit_name = match.trailing
+        header: list[list[_Cell]] = []
+        body: list[list[_Cell]] = []
+        header_done = False
+        for line in self.lines[start + 1 : end]:
+            if line.boxes is None:
+                continue
+            cells = _cells(line)
+            meta = [c for c in cells if _is_meta(c)]
+            if meta:
+                self._meta(table, cells)
+                cells = [c for c in cells if not _is_meta(c) and not self._is_dept_name(table, c)]
+                if not cells:
+                    continue
+            text = squash(line.raw)
+            if text.startswith(("注：", "注:", "说明：", "说明:", "备注：")):
+                table.note = (table.note + " " if table.note else "") + text
+                table.last_line = line.last_line
+                continue
+            if len(cells) == 1 and PAGE_FURNITURE.match(squash(cells[0].text)):
+                continue
+            if not header_done and not _is_body_start(cells):
+                header.append(cells)
+                table.last_line = line.last_line
+                continue
+            if header_done and self._repeats_header(cells, header):
+                continue  # the header repeated after a page break
+            if header_done and self._is_narrative(cells, body):
+                break
+            header_done = True
+            body.append(cells)
+            table.last_line = line.last_line
+        table.header_text = squash(" ".join(c.text for row in header for c in row))
+        if body:
+            self._read_body(table, header, body)
+        return table
+
+    def _is_dept_name(self, table: Table, cell: _Cell) -> bool:
+        return table.unit_name is not None and squash(cell.text) == table.unit_name
+
+    def _meta(self, table: Table, cells: list[_Cell]) -> None:
+        pending_dept = False
+        for c in cells:
+            t = squash(c.text)
+            m = UNIT_RE.search(t)
+            if m:
+                table.amount_unit = "万元" if m.group("unit") == "万元" else m.group("unit")
+            d = DEPT_RE.match(t)
+            if d:
+                name = d.group("name")
+                if UNIT_RE.search(name):
+                    name = UNIT_RE.split(name)[0]
+                if name:
+                    table.unit_name = name
+                else:
+                    pending_dept = True
+                continue
+            if pending_dept and t and not UNIT_RE.search(t) and not SHEET_RE.match(t):
+                table.unit_name = t
+                pending_dept = False
+            y = YEAR_RE.search(t)
+            if y and table.fiscal_year is None and ("年度" in t or "预算" in t or "决算" in t):
+                table.fiscal_year = int(y.group("year"))
+
+    @staticmethod
+    def _repeats_header(cells: list[_Cell], header: list[list[_Cell]]) -> bool:
+        texts = {squash(c.text) for c in cells}
+        return any(texts and texts == {squash(c.text) for c in row} for row in header)
+
+    @staticmethod
+    def _is_narrative(cells: list[_Cell], body: list[list[_Cell]]) -> bool:
+        """A long single-cell line of prose (or a section heading) ends the table."""
+        if len(cells) != 1 or cells[0].is_amount or cells[0].is_code_like:
+            return False
+        text = squash(cells[0].text)
+        if any(ch in text for ch in "。；") or len(text) > 30:
+            return True
+        return text.startswith(("第一部分", "第二部分", "第三部分", "第四部分", "附件"))
+
+    def _read_body(self, table: Table, header: list[list[_Cell]], body: list[list[_Cell]]) -> None:
+        cells = [c for row in body for c in row if squash(c.text) not in TOTAL_LABELS]
+        # Amounts and text cluster apart: a summary label spanning two columns
+        # (当年支出小计 over 功能分类 and its 金额) must not swallow an amount column.
+        columns = _cluster_columns([c for c in cells if c.is_amount])
+        columns += _cluster_columns([c for c in cells if not c.is_amount])
+        columns.sort(key=lambda c: c.x0)
+        for col in columns:
+            amounts = sum(1 for c in col.cells if c.is_amount)
+            codes = sum(1 for c in col.cells if c.is_code_like or CODE_PART.match(c.text))
+            texts = len(col.cells) - amounts - codes
+            if amounts >= max(codes, texts) and amounts:
+                col.kind = "amount"
+            elif codes > texts:
+                col.kind = "code"
+            else:
+                col.kind = "label"
+        self._label_columns(columns, header)
+        # A code column printed as digits only must not be read as money.
+        for col in columns:
+            if col.kind == "amount" and self._header_role(col) == "code":
+                col.kind = "code"
+        segments = self._segments(columns)
+        table_cols: dict[int, Column] = {}
+        for n, col in enumerate(columns, start=1):
+            if col.kind != "amount":
+                continue
+            side = self._side(table, segments, col)
+            table_cols[id(col)] = Column(n, "amount", side, self._measure(table, col), col.label or "金额")
+        row_seq = 0
+        for row in body:
+            row_seq += 1
+            placed = self._place(row, columns)
+            if placed is None:
+                line = row[0].line
+                self.findings.append(
+                    Finding(
+                        "unplaced_line",
+                        line.page,
+                        line.first_line,
+                        f"{table.title}: amounts that fit no column of the table",
+                        line.raw,
+                    )
+                )
+                continue
+            for segment in segments:
+                self._emit(table, table_cols, row_seq, placed, segment)
+
+    @staticmethod
+    def _segments(columns: list[_Column]) -> list[list[_Column]]:
+        """Split columns into sides: a label column after an amount column starts a new side."""
+        segments: list[list[_Column]] = [[]]
+        seen_amount = False
+        for col in columns:
+            if col.kind != "amount" and seen_amount:
+                segments.append([])
+                seen_amount = False
+            if col.kind == "amount":
+                seen_amount = True
+            segments[-1].append(col)
+        return [s for s in segments if s]
+
+    def _side(self, table: Table, segments: list[list[_Column]], col: _Column) -> str | None:
+        if table.definition.shape != "two_sided" or len(segments) < 2:
+            return None
+        for n, seg in enumerate(segments):
+            if col in seg:
+                return "income" if n == 0 else "expense"
+        return None
+
+    def _label_columns(self, columns: list[_Column], header: list[list[_Cell]]) -> None:
+        """Give each column the path of header cells above it, top to bottom."""
+        for row in header:
+            chosen: dict[int, _Cell] = {}
+            for col in columns:
+                best, best_overlap = None, 0.0
+                for cell in row:
+                    overlap = min(cell.x1, col.x1 + 2) - max(cell.x0, col.x0 - 2)
+                    if overlap > best_overlap:
+                        best, best_overlap = cell, overlap
+                if best is not None:
+                    chosen[id(col)] = best
+            # Right-aligned numbers in a wide column may sit clear of their
+            # centred header: take the nearest header to the left no column claimed.
+            claimed = {id(c) for c in chosen.values()}
+            for col in columns:
+                if id(col) in chosen or col.kind != "amount":
+                    continue
+                left = [c for c in row if c.cx <= col.x1 and id(c) not in claimed]
+                if left:
+                    best = max(left, key=lambda c: c.cx)
+                    chosen[id(col)] = best
+                    claimed.add(id(best))
+            for col in columns:
+                best = chosen.get(id(col))
+                if best is not None:
+                    text = squash(best.text)
+                    if not col.header or col.header[-1] != text:
+                        col.header.append(text)
+                        col.header_boxes.append(best.box)
+            # Group headers spanning several columns are context; 收入/支出 side
+            # headers over two-sided tables are recorded by `side`, not the label.
+            while len(col.header) > 1 and col.header[0] in ("收入", "支出"):
+                col.header.pop(0)
+
+    def _header_role(self, col: _Column) -> str | None:
+        for text in reversed(col.header):
+            meaning = self.vocab.get(text)
+            if meaning:
+                return meaning.role
+        return None
+
+    def _measure(self, table: Table, col: _Column) -> str:
+        """The measure from the header path: the leaf's meaning, qualified by its group."""
+        path = col.header
+        names = [self.vocab[t].measure for t in path if t in self.vocab and self.vocab[t].role == "amount"]
+        names = [n for n in names if n]
+        if not names:
+            return "amount" if not path else "unmapped:" + "/".join(path)
+        leaf = names[-1]
+        if leaf in ("amount", "subtotal", "budget_initial") and len(names) > 1:
+            # 小计 under “三公”经费, 决算数 under 因公出国（境）费: the group gives the meaning.
+            return f"{names[-2]}:{leaf}" if leaf != "subtotal" else names[-2]
+        return leaf
+
+    @staticmethod
+    def _place(row: list[_Cell], columns: list[_Column]) -> dict[int, list[_Cell]] | None:
+        placed: dict[int, list[_Cell]] = {}
+        for cell in row:
+            best, best_overlap = None, 0.0
+            for col in columns:
+                if (col.kind == "amount") != cell.is_amount and not (col.kind == "code" and cell.is_code_like):
+                    continue
+                overlap = min(cell.x1, col.x1) - max(cell.x0, col.x0)
+                if overlap > best_overlap:
+                    best, best_overlap = col, overlap
+            if best is None:
+                if cell.is_amount:
+                    return None
+                continue
+            placed.setdefault(id(best), []).append(cell)
+        return placed
+
+    def _emit(
+        self,
+        table: Table,
+        table_cols: dict[int, Column],
+        row_seq: int,
+        placed: dict[int, list[_Cell]],
+        segment: list[_Column],
+    ) -> None:
+        code_parts: list[str] = []
+        label_parts: list[str] = []
+        values: list[CellValue] = []
+        first = last = None
+        page = None
+        for col in segment:
+            got = placed.get(id(col), [])
+            for cell in got:
+                first = cell.line.first_line if first is None else min(first, cell.line.first_line)
+                last = cell.line.last_line if last is None else max(last, cell.line.last_line)
+                page = page or cell.line.page
+            if col.kind == "code":
+                code_parts.extend(squash(c.text) for c in got)
+            elif col.kind == "label":
+                label_parts.extend(squash(c.text) for c in got)
+            else:
+                for cell in got:
+                    if is_blank(cell.text) or not is_amount(cell.text):
+                        continue
+                    values.append(
+                        CellValue(
+                            table_cols[id(col)], cell.text, parse_amount(cell.text), page=cell.line.page, box=cell.box
+                        )
+                    )
+        # Labels printed in a code column (合计 spanning code and name) are labels.
+        code = "".join(p for p in code_parts if p.isdigit()) or None
+        label_parts = [p for p in code_parts if not p.isdigit()] + label_parts
+        if code and not SUBJECT_CODE.match(code):
+            label_parts.insert(0, code)
+            code = None
+        label = "/".join(label_parts)
+        if not values and not label and not code:
+            return
+        if first is None or last is None:
+            return
+        side = values[0].column.side if values else self._segment_side(table, table_cols, segment)
+        table.lines.append(RowLine(row_seq, side, label, code, first, last, tuple(values), page=page))
+
+    @staticmethod
+    def _segment_side(table: Table, table_cols: dict[int, Column], segment: list[_Column]) -> str | None:
+        for col in segment:
+            if id(col) in table_cols:
+                return table_cols[id(col)].side
+        return None
+
+
+def recognize_layout(doc: Document) -> tuple[list[Table], list[Finding], list[int]]:
+    """Find the catalog tables of a document whose lines carry cell boxes."""
+    return LayoutReader(doc).run()
+
+
+def document_phase(tables: list[Table], text: str) -> str | None:
+    """The document's phase: what its tables' titles say, else its opening text."""
+    phases = [t.phase for t in tables if t.phase]
+    if phases:
+        return max(set(phases), key=phases.count)
+    head = text[:3000]
+    if "决算" in head and ("部门决算" in head or "单位决算" in head):
+        return "final"
+    if "预算" in head:
+        return "budget"
+    return phase_of(head)
+
+
+__all__ = ["Decimal", "Finding", "LayoutReader", "TableDef", "document_phase", "recognize_layout"]
