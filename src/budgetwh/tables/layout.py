@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from budgetwh.document import Document, Line
 from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
-from budgetwh.tables.catalog import Column, TableDef, load_column_labels
+from budgetwh.tables.catalog import Column, load_column_labels
 from budgetwh.tables.recognize import CellValue, RowLine, Table
 from budgetwh.tables.titles import TitleMatch, match_title_text, phase_of, squash
 
@@ -569,6 +568,3 @@ def document_phase(tables: list[Table], text: str) -> str | None:
     if "预算" in head:
         return "budget"
     return phase_of(head)
-
-
-__all__ = ["Decimal", "Finding", "LayoutReader", "TableDef", "document_phase", "recognize_layout"]
