@@ -1,4 +1,4 @@
-"""`make bench`: the whole pipeline on N = 100, 1,000 and 10,000 generated documents.
+"""`make bench`: PDF pages/s on the real PDFs, then the whole pipeline on N = 100, 1,000, 10,000.
 
 Writes bench/results.json, bench/results.md and bench/results.png. Every figure is
 measured here, on this machine; nothing is asserted. Per N:
@@ -202,6 +202,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # Real PDFs first: pages/s/core by stage (bench/pdf_results.md), a minute at most.
+    print(sh(PYTHON, str(BENCH / "pdf_pages.py")))
     overhead = json.loads(sh(PYTHON, str(BENCH / "task_overhead.py")).strip().splitlines()[-1])
     sizes = [int(s) for s in args.sizes.split(",")]
     # Sizes not measured now keep their earlier figures, each with when it was taken.

@@ -20,6 +20,7 @@ SAMPLE_002 = RAW / "002_008befaf5c3092e7.txt"
 SAMPLE_004 = RAW / "004_c475e0477e87c15d.txt"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @pytest.fixture(scope="session")

@@ -30,10 +30,21 @@ def test_load_is_idempotent(tmp_path: Path) -> None:
     first = ingest(RAW, wh)
     before = counts(wh)
     second = ingest(RAW, wh)
-    assert (len(first.loaded), len(second.loaded), len(second.unchanged)) == (4, 0, 4)
+    # raw/ holds the four samples and two real PDFs (a 预算 and a 决算)
+    assert (len(first.loaded), len(second.loaded), len(second.unchanged)) == (6, 0, 6)
     assert counts(wh) == before
-    # 598 table cells in 000 + 001 (the independent list) and none in 002/004
-    assert before[2] == 598
+    with duckdb.connect(str(wh), read_only=True) as con:
+        per_file = dict(
+            con.execute(
+                """select d.file_name, count(c.document_id) from raw.source_document d
+                   left join raw.budget_cell c using (document_id) group by all"""
+            ).fetchall()
+        )
+    # 598 table cells in 000 + 001 (the independent list), none in 002/004 (narrative
+    # only), 205 in the 决算 PDF (fixtures/realdocs/shanghai_shehuigongzuobu_2024.cells.csv)
+    assert per_file[SAMPLE_000.name] + per_file[SAMPLE_001.name] == 598
+    assert per_file["002_008befaf5c3092e7.txt"] == per_file["004_c475e0477e87c15d.txt"] == 0
+    assert per_file["中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"] == 205
 
 
 def test_money_columns_are_decimal(tmp_path: Path) -> None:
@@ -58,7 +69,7 @@ def test_bad_file_is_quarantined_by_name_and_others_load(tmp_path: Path) -> None
     )
     wh = tmp_path / "wh.duckdb"
     summary = ingest(raw, wh)
-    assert len(summary.loaded) == 4
+    assert len(summary.loaded) == 6
     reasons = dict(summary.quarantined)
     assert set(reasons) == {"scan.pdf", "broken.txt"}
     assert "cannot open as PDF" in reasons["scan.pdf"]

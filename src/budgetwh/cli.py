@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `budgetwh` console script."""
     # The temporary Prefect server's usage heartbeat has nowhere to go offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect waits 20 s for its temporary server; on a busy 2-core machine it
+    # needs longer and the run would die before reading a file.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     args = build_parser().parse_args(argv)
     return args.func(args)
 

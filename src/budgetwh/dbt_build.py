@@ -44,6 +44,9 @@ def dbt_build(warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None
         "--log-path",
         str(project_dir / "logs"),
         "--quiet",
+        # Seeds are versioned with the code: without a full refresh dbt reuses a
+        # seed table's old columns and a new seed column fails the run.
+        "--full-refresh",
     ]
     if select:
         args += ["--select", select]

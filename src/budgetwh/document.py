@@ -54,6 +54,9 @@ class Document:
     pages_without_text: list[int] = field(default_factory=list)
     # The reader's own findings (a page it could not read, …) as (locator, reason).
     findings: list[tuple[str, str]] = field(default_factory=list)
+    # Native layouts only: the vertical rules of each page as (x, y0, y1), in the
+    # same coordinates as the cell boxes; they bound columns where they are drawn.
+    vertical_rules: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)
 
     @property
     def has_geometry(self) -> bool:

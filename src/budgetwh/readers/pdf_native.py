@@ -291,6 +291,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
         except Exception as exc:  # a damaged page costs that page, not the document
             doc.findings.append((f"page {page_no}", f"page could not be read: {exc}"))
             continue
+        if rules.vertical:
+            doc.vertical_rules[page_no] = sorted(rules.vertical)
         chars = sum(len(c.text) for r in rows for c in r.cells)
         if chars < SCAN_MIN_CHARS and _image_coverage(page) >= SCAN_MIN_COVERAGE:
             doc.pages_without_text.append(page_no)

@@ -24,7 +24,7 @@ findings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgetwh.document import Document, Line
 from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
@@ -176,27 +176,35 @@ class LayoutReader:
         self.lines = doc.lines
         self.findings: list[Finding] = [Finding("reader", None, None, r, loc) for loc, r in doc.findings]
         self.vocab = load_column_labels()
+        self._dept_cell: _Cell | None = None  # the 部门： cell of the table being read
 
     # -- finding the tables -------------------------------------------------
 
     def run(self) -> tuple[list[Table], list[Finding], list[int]]:
         """Tables, findings, and the line numbers they used (for the narrative)."""
-        starts: list[tuple[int, TitleMatch, _Cell]] = []
+        starts: list[tuple[int, TitleMatch, int]] = []
         listed: list[tuple[int, TitleMatch]] = []
+        skip_to = 0
         for i, line in enumerate(self.lines):
-            if line.boxes is None:
+            if line.boxes is None or i < skip_to:
                 continue
-            hit = _title_in(line)
+            hit, span = self._title_at(i)
             if hit:
-                if self._heads_table(i):
-                    starts.append((i, *hit))
+                skip_to = i + span
+                if self._heads_table(i + span - 1):
+                    starts.append((i, hit[0], span))
                 else:
                     listed.append((i, hit[0]))
         tables: list[Table] = []
         used: list[int] = []
-        for n, (i, match, _cell) in enumerate(starts):
-            end = starts[n + 1][0] if n + 1 < len(starts) else len(self.lines)
-            table = self._read_table(len(tables) + 1, i, end, match)
+        previous: TitleMatch | None = None
+        for n, (i, match, span) in enumerate(starts):
+            if previous is not None and self._same_table(previous, match):
+                continue  # the title repeated over the next page: the table goes on
+            previous = match
+            nxt = next((s for s in starts[n + 1 :] if not self._same_table(match, s[1])), None)
+            end = nxt[0] if nxt else len(self.lines)
+            table = self._read_table(len(tables) + 1, i, end, match, span)
             tables.append(table)
             used.extend(range(self.lines[i].first_line, table.last_line + 1))
         found = {t.definition.code for t in tables}
@@ -215,6 +223,37 @@ class LayoutReader:
                 found.add(match.definition.code)
         self._unrecognised_blocks(set(used))
         return tables, self.findings, used
+
+    def _title_at(self, i: int) -> tuple[tuple[TitleMatch, _Cell] | None, int]:
+        """The title on line i, or on line i joined with a short wrapped tail (…预算 / 表)."""
+        line = self.lines[i]
+        hit = _title_in(line)
+        if hit or len(line.cells) != 1 or i + 1 >= len(self.lines):
+            return hit, 1
+        tail = self.lines[i + 1]
+        if line.boxes is None or tail.boxes is None or tail.page != line.page:
+            return None, 1
+        if len(tail.cells) != 1 or len(squash(tail.raw)) > 4:
+            return None, 1
+        (x0, y0, x1, y1), (u0, v0, u1, v1) = line.boxes[0], tail.boxes[0]
+        joined = replace(
+            line,
+            cells=(line.cells[0] + tail.cells[0],),
+            raw=line.raw + tail.raw,
+            last_line=tail.last_line,
+            boxes=((min(x0, u0), min(y0, v0), max(x1, u1), max(y1, v1)),),
+        )
+        hit = _title_in(joined)
+        return (hit, 2) if hit else (None, 1)
+
+    @staticmethod
+    def _same_table(first: TitleMatch, other: TitleMatch) -> bool:
+        """Two titles naming the same table: a repeat over a page break (政府采购预算表)."""
+        return (
+            first.definition.code == other.definition.code
+            and first.scope_word == other.scope_word
+            and (first.trailing or None) == (other.trailing or None)
+        )
 
     def _heads_table(self, i: int) -> bool:
         """A title heads a table when a header line follows before another title."""
@@ -253,7 +292,7 @@ class LayoutReader:
 
     # -- reading one table --------------------------------------------------
 
-    def _read_table(self, seq: int, start: int, end: int, match: TitleMatch) -> Table:
+    def _read_table(self, seq: int, start: int, end: int, match: TitleMatch, span: int = 1) -> Table:
         title_line = self.lines[start]
         table = Table(
             table_seq=seq,
@@ -270,6 +309,7 @@ class LayoutReader:
         )
         table.phase = match.phase
         table.page_start = title_line.page
+        self._dept_cell = None
         year = YEAR_RE.search(match.printed)
         if year:
             table.fiscal_year = int(year.group("year"))
@@ -280,7 +320,7 @@ class LayoutReader:
         header: list[list[_Cell]] = []
         body: list[list[_Cell]] = []
         header_done = False
-        for line in self.lines[start + 1 : end]:
+        for line in self.lines[start + span : end]:
             if line.boxes is None:
                 continue
             cells = _cells(line)
@@ -288,6 +328,14 @@ class LayoutReader:
             if meta:
                 self._meta(table, cells)
                 cells = [c for c in cells if not _is_meta(c) and not self._is_dept_name(table, c)]
+                if not cells:
+                    continue
+            if not header_done and self._wraps_dept_name(table, cells):
+                table.unit_name = (table.unit_name or "") + squash(cells[0].text)
+                continue
+            repeated = [c for c in cells if (m := match_title_text(c.text)) and self._same_table(match, m)]
+            if repeated:
+                cells = [c for c in cells if c not in repeated]
                 if not cells:
                     continue
             text = squash(line.raw)
@@ -313,6 +361,22 @@ class LayoutReader:
             self._read_body(table, header, body)
         return table
 
+    def _wraps_dept_name(self, table: Table, cells: list[_Cell]) -> bool:
+        """A lone cell under the 部门名称 cell, flush with it, that goes on with the name."""
+        dept = self._dept_cell
+        if dept is None or table.unit_name is None or len(cells) != 1:
+            return False
+        cell = cells[0]
+        text = squash(cell.text)
+        return (
+            cell.line.page == dept.line.page
+            and 0 < cell.line.first_line - dept.line.last_line <= 2
+            and abs(cell.x0 - dept.x0) < 3
+            and not cell.is_amount
+            and not any(h in text for h in HEADER_HINTS)
+            and len(text) <= 20
+        )
+
     def _is_dept_name(self, table: Table, cell: _Cell) -> bool:
         return table.unit_name is not None and squash(cell.text) == table.unit_name
 
@@ -330,6 +394,7 @@ class LayoutReader:
                     name = UNIT_RE.split(name)[0]
                 if name:
                     table.unit_name = name
+                    self._dept_cell = c
                 else:
                     pending_dept = True
                 continue
@@ -359,7 +424,7 @@ class LayoutReader:
         cells = [c for row in body for c in row if squash(c.text) not in TOTAL_LABELS]
         # Amounts and text cluster apart: a summary label spanning two columns
         # (当年支出小计 over 功能分类 and its 金额) must not swallow an amount column.
-        columns = _cluster_columns([c for c in cells if c.is_amount])
+        columns = self._within_rules(_cluster_columns([c for c in cells if c.is_amount]))
         columns += _cluster_columns([c for c in cells if not c.is_amount])
         columns.sort(key=lambda c: c.x0)
         for col in columns:
@@ -400,8 +465,49 @@ class LayoutReader:
                     )
                 )
                 continue
-            for segment in segments:
+            k = 0
+            while k < len(segments):
+                segment = segments[k]
+                if k + 1 < len(segments) and self._spans_into(table, table_cols, placed, segment, segments[k + 1]):
+                    segment = segment + segments[k + 1]
+                    k += 1
                 self._emit(table, table_cols, row_seq, placed, segment)
+                k += 1
+
+    def _ruled_cell(self, cell: _Cell) -> tuple[float, float] | None:
+        """The pair of vertical rules around a cell, where the page draws both."""
+        rules = self.doc.vertical_rules.get(cell.line.page or 0)
+        if not rules:
+            return None
+        _, y0, _, y1 = cell.box
+        xs = [x for x, ry0, ry1 in rules if ry0 <= y1 and ry1 >= y0]
+        left = [x for x in xs if x <= cell.x0 + 1]
+        right = [x for x in xs if x >= cell.x1 - 1]
+        return (max(left), min(right)) if left and right else None
+
+    def _within_rules(self, columns: list[_Column]) -> list[_Column]:
+        """Join amount columns that sit between the same two rules.
+
+        Some tables print part of a column's figures left-aligned and part
+        centred (机关运行经费 items under their 合计): two clusters by extent, one
+        column by the rules drawn around them. Without rules nothing changes.
+        """
+        merged: list[_Column] = []
+        for col in columns:
+            spans = {self._ruled_cell(c) for c in col.cells}
+            prev = merged[-1] if merged else None
+            same_cell = (
+                prev is not None
+                and len(spans) == 1
+                and None not in spans
+                and {self._ruled_cell(c) for c in prev.cells} == spans
+            )
+            if prev is not None and same_cell:
+                prev.cells.extend(col.cells)
+                prev.x0, prev.x1 = min(prev.x0, col.x0), max(prev.x1, col.x1)
+                continue
+            merged.append(col)
+        return merged
 
     @staticmethod
     def _segments(columns: list[_Column]) -> list[list[_Column]]:
@@ -416,6 +522,37 @@ class LayoutReader:
                 seen_amount = True
             segments[-1].append(col)
         return [s for s in segments if s]
+
+    @classmethod
+    def _spans_into(
+        cls,
+        table: Table,
+        table_cols: dict[int, Column],
+        placed: dict[int, list[_Cell]],
+        segment: list[_Column],
+        following: list[_Column],
+    ) -> bool:
+        """A label with no amount whose amount sits in the next segment of its side.
+
+        当年支出小计 / 支出合计 in a 收支总表 span the 功能分类 name and amount
+        columns; the figure is printed in the 支出用途 amount column after them.
+        """
+
+        def filled(seg: list[_Column], kind: str) -> bool:
+            return any(
+                placed.get(id(col)) and (col.kind == "amount") == (kind == "amount")
+                for col in seg
+                if kind == "amount" or col.kind != "amount"
+            )
+
+        if cls._segment_side(table, table_cols, segment) != cls._segment_side(table, table_cols, following):
+            return False
+        return (
+            filled(segment, "text")
+            and not filled(segment, "amount")
+            and filled(following, "amount")
+            and not filled(following, "text")
+        )
 
     def _side(self, table: Table, segments: list[list[_Column]], col: _Column) -> str | None:
         if table.definition.shape != "two_sided" or len(segments) < 2:
@@ -491,6 +628,12 @@ class LayoutReader:
                 overlap = min(cell.x1, col.x1) - max(cell.x0, col.x0)
                 if overlap > best_overlap:
                     best, best_overlap = col, overlap
+            if best is None and not cell.is_amount:
+                # A label centred in a merged cell (合计 over 科目编码+科目名称)
+                # may clear the left-aligned names: take the nearest text column.
+                text_cols = [c for c in columns if c.kind != "amount"]
+                if text_cols:
+                    best = min(text_cols, key=lambda c: max(c.x0 - cell.x1, cell.x0 - c.x1))
             if best is None:
                 if cell.is_amount:
                     return None

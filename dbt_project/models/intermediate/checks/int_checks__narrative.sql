@@ -73,6 +73,11 @@ matches as (
     left join table_values as v
         on v.document_id = f.document_id and v.table_code = m.table_code
         and v.subject_key = m.subject_key and v.measure = m.measure
+    -- templates print a figure in different places (预算: 合计 row × 人员经费
+    -- column; 决算: an 人员经费合计 row): check the first place the table fills
+    qualify row_number() over (
+        partition by f.document_id, f.metric order by v.amount is null, m.priority
+    ) = 1
 ),
 
 identities as (
