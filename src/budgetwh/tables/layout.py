@@ -102,6 +102,10 @@ class _Column:
     header_boxes: list[Box] = field(default_factory=list)
 
     @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
     def label(self) -> str:
         return "/".join(self.header)
 
@@ -574,6 +578,15 @@ class LayoutReader:
                         best, best_overlap = cell, overlap
                 if best is not None:
                     chosen[id(col)] = best
+            # A group label (本年收入) spans the columns between the rules around it,
+            # where the page draws its own pair of rules for it.
+            spans = [(cell, self._ruled_cell(cell)) for cell in row]
+            for cell, span in spans:
+                if span is None or sum(1 for _, other in spans if other == span) > 1:
+                    continue
+                for col in columns:
+                    if id(col) not in chosen and span[0] <= col.cx <= span[1]:
+                        chosen[id(col)] = cell
             # Right-aligned numbers in a wide column may sit clear of their
             # centred header: take the nearest header to the left no column claimed.
             claimed = {id(c) for c in chosen.values()}
