@@ -95,3 +95,17 @@ def load_column_labels(seeds: Path = SEEDS) -> dict[str, LabelMeaning]:
         for variant in row["label_variants"].split("|"):
             out[variant] = LabelMeaning(variant, row["role"], row["measure"] or None)
     return out
+
+
+@cache
+def load_line_labels(seeds: Path = SEEDS) -> frozenset[str]:
+    """Every line label the classification seed knows (`line_items.csv`: names and variants).
+
+    The layout reader uses it to tell a label wrapped over two printed lines
+    (八、社会保障和就 / 业支出) from two rows, where the page draws no rules to say so.
+    """
+    labels: set[str] = set()
+    for row in _read(seeds / "line_items.csv"):
+        labels.add(row["name"])
+        labels.update(v for v in row["variants"].split("|") if v)
+    return frozenset(labels)

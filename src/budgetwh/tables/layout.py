@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from budgetwh.document import Document, Line
 from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
-from budgetwh.tables.catalog import Column, load_column_labels
+from budgetwh.tables.catalog import Column, load_column_labels, load_line_labels
 from budgetwh.tables.recognize import CellValue, RowLine, Table
 from budgetwh.tables.titles import TitleMatch, match_title_text, phase_of, squash
 
@@ -99,7 +99,6 @@ class _Column:
     cells: list[_Cell] = field(default_factory=list)
     kind: str = "label"  # code | label | amount
     header: list[str] = field(default_factory=list)
-    header_boxes: list[Box] = field(default_factory=list)
 
     @property
     def cx(self) -> float:
@@ -108,6 +107,24 @@ class _Column:
     @property
     def label(self) -> str:
         return "/".join(self.header)
+
+
+def _sets_off(cells: list[_Cell], row: list[_Cell]) -> bool:
+    """Figures set a little lower than their row (a 0 under 公务用车购置费), not a row of their own.
+
+    Only figures with nothing beside them in the row, on the same page, that
+    overlap the row vertically.
+    """
+    if not cells or not all(c.is_amount for c in cells) or cells[0].line.page != row[0].line.page:
+        return False
+    if min(c.box[1] for c in cells) >= max(c.box[3] for c in row):
+        return False  # no vertical overlap: the next row
+    return not any(min(c.x1, r.x1) > max(c.x0, r.x0) for c in cells for r in row)
+
+
+def _bare(label: str) -> str:
+    """A row label without its numbering (八、, 1., （一）) and spaces."""
+    return NUMBERED_LABEL.sub("", squash(label))
 
 
 def _cells(line: Line) -> list[_Cell]:
@@ -180,6 +197,7 @@ class LayoutReader:
         self.lines = doc.lines
         self.findings: list[Finding] = [Finding("reader", None, None, r, loc) for loc, r in doc.findings]
         self.vocab = load_column_labels()
+        self.known_labels = frozenset(_bare(label) for label in load_line_labels())
         self._dept_cell: _Cell | None = None  # the 部门： cell of the table being read
 
     # -- finding the tables -------------------------------------------------
@@ -324,7 +342,8 @@ class LayoutReader:
         header: list[list[_Cell]] = []
         body: list[list[_Cell]] = []
         header_done = False
-        for line in self.lines[start + span : end]:
+        for j in range(start + span, end):
+            line = self.lines[j]
             if line.boxes is None:
                 continue
             cells = _cells(line)
@@ -347,8 +366,8 @@ class LayoutReader:
                 table.note = (table.note + " " if table.note else "") + text
                 table.last_line = line.last_line
                 continue
-            if len(cells) == 1 and PAGE_FURNITURE.match(squash(cells[0].text)):
-                continue
+            if len(cells) == 1 and PAGE_FURNITURE.match(squash(cells[0].text)) and self._page_edge(j):
+                continue  # a page number or 续表 mark; a lone 0 inside the table is a figure
             if not header_done and not _is_body_start(cells):
                 header.append(cells)
                 table.last_line = line.last_line
@@ -358,12 +377,22 @@ class LayoutReader:
             if header_done and self._is_narrative(cells, body):
                 break
             header_done = True
-            body.append(cells)
+            if body and _sets_off(cells, body[-1]):
+                body[-1] = body[-1] + cells
+            else:
+                body.append(cells)
             table.last_line = line.last_line
         table.header_text = squash(" ".join(c.text for row in header for c in row))
         if body:
             self._read_body(table, header, body)
         return table
+
+    def _page_edge(self, j: int) -> bool:
+        """True when line j is the first or last printed line of its page."""
+        page = self.lines[j].page
+        before = self.lines[j - 1].page if j > 0 else None
+        after = self.lines[j + 1].page if j + 1 < len(self.lines) else None
+        return before != page or after != page
 
     def _wraps_dept_name(self, table: Table, cells: list[_Cell]) -> bool:
         """A lone cell under the 部门名称 cell, flush with it, that goes on with the name."""
@@ -454,6 +483,7 @@ class LayoutReader:
             side = self._side(table, segments, col)
             table_cols[id(col)] = Column(n, "amount", side, self._measure(table, col), col.label or "金额")
         row_seq = 0
+        by_segment: dict[int, list[RowLine]] = {}
         for row in body:
             row_seq += 1
             placed = self._place(row, columns)
@@ -471,12 +501,16 @@ class LayoutReader:
                 continue
             k = 0
             while k < len(segments):
-                segment = segments[k]
+                segment, start = segments[k], k
                 if k + 1 < len(segments) and self._spans_into(table, table_cols, placed, segment, segments[k + 1]):
                     segment = segment + segments[k + 1]
                     k += 1
-                self._emit(table, table_cols, row_seq, placed, segment)
+                emitted = self._emit(table, table_cols, row_seq, placed, segment)
+                if emitted is not None:
+                    by_segment.setdefault(start, []).append(emitted)
                 k += 1
+        joined = [line for lines in by_segment.values() for line in self._join_fragments(lines)]
+        table.lines.extend(sorted(joined, key=lambda line: line.row_seq))
 
     def _ruled_cell(self, cell: _Cell) -> tuple[float, float] | None:
         """The pair of vertical rules around a cell, where the page draws both."""
@@ -526,6 +560,47 @@ class LayoutReader:
                 seen_amount = True
             segments[-1].append(col)
         return [s for s in segments if s]
+
+    def _join_fragments(self, lines: list[RowLine]) -> list[RowLine]:
+        """Join a label wrapped over printed lines that no rule holds together.
+
+        Unruled tables space wrapped label lines like rows (八、社会保障和就 / 业支出,
+        even across a page break), and may print the amount beside the middle
+        line. A line continues the one above when the label above is not a
+        label the classification knows but the two together are, or begin one;
+        an amount line with no label fills such an unfinished label.
+        """
+        out: list[RowLine] = []
+        for line in lines:
+            prev = out[-1] if out else None
+            if prev is not None and not line.subject_code and self._continues(prev, line):
+                out[-1] = RowLine(
+                    prev.row_seq,
+                    prev.side or line.side,
+                    prev.label + line.label,
+                    prev.subject_code,
+                    prev.first_line,
+                    line.last_line,
+                    prev.cells + line.cells,
+                    page=prev.page,
+                )
+                continue
+            out.append(line)
+        return out
+
+    def _continues(self, prev: RowLine, line: RowLine) -> bool:
+        unfinished = _bare(prev.label)
+        if not unfinished or unfinished in self.known_labels or "/" in prev.label + line.label:
+            return False
+        if not any(known.startswith(unfinished) for known in self.known_labels):
+            return False
+        columns = {id(c.column) for c in prev.cells}
+        if any(id(c.column) in columns for c in line.cells):
+            return False  # both print a figure in the same column: two rows
+        if not line.label:
+            return bool(line.cells)
+        together = _bare(prev.label + line.label)
+        return any(known.startswith(together) for known in self.known_labels)
 
     @classmethod
     def _spans_into(
@@ -604,11 +679,16 @@ class LayoutReader:
                     text = squash(best.text)
                     if not col.header or col.header[-1] != text:
                         col.header.append(text)
-                        col.header_boxes.append(best.box)
-            # Group headers spanning several columns are context; 收入/支出 side
-            # headers over two-sided tables are recorded by `side`, not the label.
-            while len(col.header) > 1 and col.header[0] in ("收入", "支出"):
-                col.header.pop(0)
+        # A header word wrapped onto the next line without a rule (会议 / 费) is one
+        # word when the vocabulary knows the whole and not the tail.
+        for col in columns:
+            path: list[str] = []
+            for text in col.header:
+                if path and path[-1] + text in self.vocab and text not in self.vocab:
+                    path[-1] += text
+                else:
+                    path.append(text)
+            col.header = path
 
     def _header_role(self, col: _Column) -> str | None:
         for text in reversed(col.header):
@@ -661,7 +741,7 @@ class LayoutReader:
         row_seq: int,
         placed: dict[int, list[_Cell]],
         segment: list[_Column],
-    ) -> None:
+    ) -> RowLine | None:
         code_parts: list[str] = []
         label_parts: list[str] = []
         values: list[CellValue] = []
@@ -675,8 +755,11 @@ class LayoutReader:
                 page = page or cell.line.page
             if col.kind == "code":
                 code_parts.extend(squash(c.text) for c in got)
-            elif col.kind == "label":
-                label_parts.extend(squash(c.text) for c in got)
+            elif col.kind == "label" and got:
+                # Several pieces in one label column are one wrapped label: read
+                # them top to bottom ("/" joins the labels of different columns).
+                pieces = sorted(got, key=lambda c: (round(c.box[1]), c.x0))
+                label_parts.append("".join(squash(c.text) for c in pieces))
             else:
                 for cell in got:
                     if is_blank(cell.text) or not is_amount(cell.text):
@@ -694,11 +777,11 @@ class LayoutReader:
             code = None
         label = "/".join(label_parts)
         if not values and not label and not code:
-            return
+            return None
         if first is None or last is None:
-            return
+            return None
         side = values[0].column.side if values else self._segment_side(table, table_cols, segment)
-        table.lines.append(RowLine(row_seq, side, label, code, first, last, tuple(values), page=page))
+        return RowLine(row_seq, side, label, code, first, last, tuple(values), page=page)
 
     @staticmethod
     def _segment_side(table: Table, table_cols: dict[int, Column], segment: list[_Column]) -> str | None:
