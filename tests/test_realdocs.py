@@ -197,3 +197,24 @@ def test_every_grand_total_is_a_fact_with_the_printed_amount(pdf: Path) -> None:
         where = read.get((int(row["page"]), row["amount"]), [])
         title, label = _plain(row["table_title"]), _plain(row["row_label"])
         assert any(title in t and label == got for t, got in where), row
+
+
+def test_a_table_cut_off_by_lost_pages_is_a_finding(tmp_path: Path) -> None:
+    """Pages 13–15 hold the grid of 财政拨款基本支出预算表, whose title ends page 12."""
+    import pymupdf
+
+    source = REALDOCS / "jiangsu/江苏省人大办公厅/江苏省人大办公厅2017年度预算公开.pdf"
+    whole = [f for f in parse_file(source).findings if f.kind == "table_cut_short"]
+    assert whole == []
+    with pymupdf.open(source) as pdf:
+        pdf.select([n for n in range(pdf.page_count) if n not in (12, 13, 14)])
+        cut = tmp_path / "cut.pdf"
+        pdf.save(cut)
+    findings = [f for f in parse_file(cut).findings if f.kind == "table_cut_short"]
+    assert [(f.page, f.reason.split(":")[0]) for f in findings] == [(12, "财政拨款基本支出预算表")]
+
+
+def test_a_blank_template_table_with_no_note_is_a_finding() -> None:
+    parsed = parse_file(REALDOCS / "shanghai/附件2：部门决算模板.pdf")
+    findings = [f for f in parsed.findings if f.kind == "table_cut_short"]
+    assert [(f.page, f.reason.split(":")[0]) for f in findings] == [(12, "财政拨款“三公”经费支出决算表")]

@@ -51,6 +51,10 @@ TOTAL_LABELS = ("合计", "总计", "收入合计", "支出合计", "收入总�
 HEADER_HINTS = ("项目", "科目", "金额", "合计", "决算数", "预算数", "收入", "支出", "编码", "名称", "小计")
 # Words that end a department's name-free prefix before a table name.
 FUND_WORDS = ("一般公共预算", "政府性基金", "国有资本经营", "财政拨款", "政府性基金预算", "国有资本经营预算")
+# Notes that say a table is printed empty on purpose (本部门无…, 故本表无数据, 为空表).
+EMPTY_NOTE = re.compile(
+    r"无数据|空表|(?:本|我)(?:部门|单位)\S{0,8}(?:无|没有|不涉及)|未安排|无此项|无相关|不涉及|[（(]无"
+)
 AMOUNT_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^-?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 
 
@@ -230,6 +234,24 @@ class LayoutReader:
             tables.append(table)
             used.extend(range(self.lines[i].first_line, table.last_line + 1))
         found = {t.definition.code for t in tables}
+        # A 目录 lists titles in a run; a title alone on a page with nothing
+        # under it is a table whose grid was lost (a missing page, a cut file).
+        per_page: dict[int | None, int] = {}
+        for i, _ in listed:
+            per_page[self.lines[i].page] = per_page.get(self.lines[i].page, 0) + 1
+        for i, match in listed:
+            line = self.lines[i]
+            if per_page[line.page] <= 2 and match.definition.code not in found:
+                self.findings.append(
+                    Finding(
+                        "table_cut_short",
+                        line.page,
+                        line.first_line,
+                        f"{match.printed}: title printed with no table under it",
+                        line.raw,
+                    )
+                )
+                found.add(match.definition.code)
         for i, match in listed:
             if match.definition.code not in found:
                 line = self.lines[i]
@@ -385,6 +407,20 @@ class LayoutReader:
         table.header_text = squash(" ".join(c.text for row in header for c in row))
         if body:
             self._read_body(table, header, body)
+        elif not EMPTY_NOTE.search((table.note or "") + table.header_text) and not table.header_text.endswith(
+            TOTAL_LABELS
+        ):
+            # A title with no line under it, no empty 合计 row and no word saying the
+            # table is empty: it may have been cut off (a truncated file, a lost page).
+            self.findings.append(
+                Finding(
+                    "table_cut_short",
+                    title_line.page,
+                    title_line.first_line,
+                    f"{table.title}: printed with no lines and no note that it is empty",
+                    title_line.raw,
+                )
+            )
         return table
 
     def _page_edge(self, j: int) -> bool:
