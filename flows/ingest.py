@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 
 from budgetwh import pipeline, state
@@ -106,6 +107,15 @@ def ingest(
         clock = now
 
     settings = load_settings(raw_dir, warehouse)
+    aside = pipeline.set_aside_if_unreadable(settings.warehouse)
+    if aside is not None:
+        log.warning(
+            "%s was written by a newer DuckDB (storage format) and cannot be opened by DuckDB %s: "
+            "moved to %s; rebuilding from the documents (acceptances recorded there must be repeated)",
+            settings.warehouse,
+            duckdb.__version__,
+            aside,
+        )
     paths = discover(settings.raw_dir)
     skip = pipeline.current_ids(settings.warehouse)
     code = state.code_hash()

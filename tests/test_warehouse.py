@@ -1,4 +1,4 @@
-"""The flow end to end over the four samples: the star schema, as BI users see it.
+"""The flow end to end over raw/ (four samples, two real PDFs): the star schema, as BI users see it.
 
 One real run (Prefect flow → raw → dbt build with its tests → GX → publish) is
 shared by these tests; see conftest.samples_run.
@@ -7,8 +7,15 @@ shared by these tests; see conftest.samples_run.
 from __future__ import annotations
 
 import csv
+import gzip
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
+import duckdb
+
+from budgetwh import pipeline
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001, Run, run_flow
 
 
@@ -130,3 +137,27 @@ def test_checkpoint_passed_and_results_are_in_the_warehouse(samples_run: Run) ->
     assert samples_run.result.checkpoint_success
     assert samples_run.result.data_docs is not None and samples_run.result.data_docs.exists()
     assert samples_run.sql("select bool_and(success), count(*) > 0 from audit.gx_run") == [(True, True)]
+
+
+def test_published_file_opens_in_the_duckdb_cli(samples_run: Run) -> None:
+    """The DuckDB CLI users install (duckdb-cli from PyPI) reads the published file read-only."""
+    cli = Path(sys.executable).with_name("duckdb")
+    assert cli.exists(), "duckdb-cli is in the dev extra"
+    done = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(samples_run.warehouse), "-c",
+         "select count(*) from marts.fact_budget_line"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) == samples_run.sql("select count(*) from marts.fact_budget_line")[0][0]
+
+
+def test_a_warehouse_from_a_newer_duckdb_is_set_aside_not_fatal(tmp_path: Path) -> None:
+    """A file DuckDB 2.0 wrote (storage v69) cannot be opened here: it is moved aside, kept."""
+    newer = tmp_path / "budget.duckdb"
+    newer.write_bytes(gzip.decompress((FIXTURES / "duckdb_2_0_storage.duckdb.gz").read_bytes()))
+    aside = pipeline.set_aside_if_unreadable(newer)
+    assert aside is not None and aside.exists() and not newer.exists()
+    assert aside.name.startswith("budget.duckdb.unreadable-")
+    duckdb.connect(str(newer)).close()  # a file this version writes
+    assert pipeline.set_aside_if_unreadable(newer) is None

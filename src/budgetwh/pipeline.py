@@ -88,6 +88,26 @@ def changed_files(paths: list[Path], current: frozenset[str]) -> list[Path]:
     return [p for p in paths if document_id(p.read_bytes()) not in current]
 
 
+def set_aside_if_unreadable(warehouse: Path) -> Path | None:
+    """Move a warehouse this DuckDB cannot open (a newer storage format) out of the way.
+
+    The raw tables are rebuilt from the documents, so the run goes on from empty;
+    the old file is kept beside it, renamed, for whatever it held (acceptances).
+    Returns where it went, or None when the file is readable or absent.
+    """
+    if not warehouse.exists():
+        return None
+    try:
+        duckdb.connect(str(warehouse), read_only=True).close()
+    except duckdb.IOException as exc:
+        if "version number" not in str(exc):
+            raise
+        aside = warehouse.with_name(f"{warehouse.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
+        warehouse.rename(aside)
+        return aside
+    return None
+
+
 def current_ids(warehouse: Path) -> frozenset[str]:
     """Ids of documents the warehouse already holds from this parser version."""
     if not warehouse.exists():
