@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
@@ -166,28 +167,54 @@ class _TableGrid:
         self.line((WIDTH - MARGIN, top), (WIDTH - MARGIN, bottom))
         self.w.y += depth * ROW_H
 
-    def row(self, cells: dict[int, dict[str, str]]) -> None:
+    def row(self, printed: list[str]) -> None:
         """One body row; long tables go on to a new page under a repeated header."""
         if self.w.y + ROW_H > HEIGHT - MARGIN:
             self.w.new_page()
             self.header()
-        for n, ((x0, x1), col) in enumerate(zip(self.grid, self.columns, strict=True), start=1):
-            side = col["side"] or None
-            fact = cells.get(n)
-            # Labels and codes are not cells of their own in the list: take them
-            # from any amount cell of the same side of the row.
-            peer = next((c for k, c in cells.items() if (self.columns[k - 1]["side"] or None) == side), None)
-            if col["role"] == "code" and peer and peer["subject_code"]:
-                self.w.text(x0 + 4, peer["subject_code"], font=NUMBER_FONT)
-            elif col["role"] == "label" and peer:
-                self.w.text(x0 + 4, peer["line_label"])
-            elif col["role"] == "amount" and fact:
-                self.w.right(x1, fact["amount"])
+        for (x0, x1), col, text in zip(self.grid, self.columns, printed, strict=True):
+            if not text:
+                continue
+            if col["role"] == "code":
+                self.w.text(x0 + 4, text, font=NUMBER_FONT)
+            elif col["role"] == "label":
+                self.w.text(x0 + 4, text)
+            else:
+                self.w.right(x1, text)
         self.rule()
 
 
-def tables_pdf(sample: Path, facts_csv: Path, out: Path) -> int:
-    """Print every table of `sample` in the cell list as a ruled grid; return the table count."""
+@dataclass
+class TableSpec:
+    """One table of a sample as the cell list gives it, ready to print in any format."""
+
+    title: str
+    department: str
+    year: str
+    columns: list[dict[str, str]]
+    group: tuple[str, int, int] | None
+    rows: dict[int, dict[int, dict[str, str]]]
+
+    def printed_row(self, seq: int) -> list[str]:
+        """The row's cells as printed, one per column ("" for blank)."""
+        cells = self.rows[seq]
+        out = []
+        for n, col in enumerate(self.columns, start=1):
+            side = col["side"] or None
+            # Labels and codes are not cells of their own in the list: take them
+            # from any amount cell of the same side of the row.
+            peer = next((c for k, c in cells.items() if (self.columns[k - 1]["side"] or None) == side), None)
+            if col["role"] == "code":
+                out.append(peer["subject_code"] if peer else "")
+            elif col["role"] == "label":
+                out.append(peer["line_label"] if peer else "")
+            else:
+                out.append(cells[n]["amount"] if n in cells else "")
+        return out
+
+
+def table_specs(sample: Path, facts_csv: Path) -> list[TableSpec]:
+    """Every table of `sample` in the independent cell list, in order."""
     titles, catalog = _catalog()
     names = unit_names(sample)
     tables: dict[tuple[str, str], dict[int, dict[int, dict[str, str]]]] = {}
@@ -197,23 +224,32 @@ def tables_pdf(sample: Path, facts_csv: Path, out: Path) -> int:
                 continue
             key = (row["unit_code"], row["table_title"])
             tables.setdefault(key, defaultdict(dict))[int(row["row_seq"])][int(row["column_no"])] = row
-    w = _Writer()
+    specs = []
     for (unit, title), rows in tables.items():
         code = _table_code(title, titles)
         name, year = names[unit]
+        specs.append(TableSpec(title, name, year, catalog[code], GROUPS.get(code), rows))
+    return specs
+
+
+def tables_pdf(sample: Path, facts_csv: Path, out: Path) -> int:
+    """Print every table of `sample` in the cell list as a ruled grid; return the table count."""
+    specs = table_specs(sample, facts_csv)
+    w = _Writer()
+    for spec in specs:
         w.new_page()
-        w.centre(MARGIN, WIDTH - MARGIN, title, size=14)
+        w.centre(MARGIN, WIDTH - MARGIN, spec.title, size=14)
         w.y += 28
-        w.text(MARGIN, f"部门：{name}")
-        w.centre(MARGIN, WIDTH - MARGIN, f"{year}年度")
+        w.text(MARGIN, f"部门：{spec.department}")
+        w.centre(MARGIN, WIDTH - MARGIN, f"{spec.year}年度")
         w.text(WIDTH - MARGIN - 50, "单位：万元")
         w.y += 18
-        table = _TableGrid(w, catalog[code], GROUPS.get(code))
+        table = _TableGrid(w, spec.columns, spec.group)
         table.header()
-        for seq in sorted(rows):
-            table.row(rows[seq])
+        for seq in sorted(spec.rows):
+            table.row(spec.printed_row(seq))
     w.pdf.save(out)
-    return len(tables)
+    return len(specs)
 
 
 def narrative_pdf(sample: Path, out: Path, chars_per_line: int = 60) -> None:

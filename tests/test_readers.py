@@ -52,7 +52,10 @@ def test_gbk_text_is_decoded(tmp_path: Path) -> None:
     [
         ("empty.txt", b"  \n\n", "file is empty"),
         ("binary.txt", b"\x00\x01\x02PK", "binary file"),
-        ("budget.xlsx", b"PK\x03\x04", "no reader for .xlsx"),
+        ("budget.xlsx", b"PK\x03\x04", "damaged zip container"),
+        ("budget.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "not a workbook (.doc/.wps)"),
+        ("budget.wps", b"WPS?", "no reader for .wps"),
+        ("budget.docx", b"plain text, not a zip", "bytes are not a DOCX file"),
     ],
 )
 def test_unreadable_files_raise_parse_error_naming_file(tmp_path: Path, name: str, data: bytes, reason: str) -> None:

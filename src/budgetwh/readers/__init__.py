@@ -6,12 +6,13 @@ format is a new reader registered here and nothing else.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from budgetwh.document import Document
 from budgetwh.errors import ParseError
-from budgetwh.readers import docx_text, pdf_native, pdf_text
+from budgetwh.readers import docx_native, docx_text, pdf_native, pdf_text, xlsx
 from budgetwh.readers.text import decode
 
 Reader = Callable[[Path, str], Document]
@@ -23,8 +24,8 @@ READERS: dict[str, Reader] = {
 
 # Formats a government site publishes that have no reader yet; they are reported
 # by name rather than mis-read as text.
-UNSUPPORTED_SUFFIXES = {".docx", ".doc", ".xlsx", ".xls", ".wps", ".et"}
-NATIVE_SUFFIXES = {".pdf"}
+UNSUPPORTED_SUFFIXES = {".doc", ".wps", ".et"}
+NATIVE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xls"}
 # Magic bytes name a file's format whatever its name says.
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -47,6 +48,21 @@ def sniff_format(path: Path, text: str) -> str:
     return "docx_text" if tab_led / len(lines) > 0.2 else "pdf_text"
 
 
+def _read_zip_office(path: Path, raw: bytes) -> Document:
+    """A zip is a Word document or a workbook by what it contains, whatever its name."""
+    import io
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+    except zipfile.BadZipFile as exc:
+        raise ParseError(path, f"damaged zip container: {exc}") from exc
+    if "word/document.xml" in names:
+        return docx_native.read_docx(path, raw)
+    if "xl/workbook.xml" in names:
+        return xlsx.read_xlsx(path, raw)
+    raise ParseError(path, "a zip that is neither a Word document nor a workbook: no reader for it")
+
+
 def read_document(path: Path, data: bytes | None = None) -> Document:
     """Read any supported file into a `Document`, or raise `ParseError` saying why.
 
@@ -57,11 +73,17 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     head = raw[:1024]
     if PDF_MAGIC in head:
         return pdf_native.read_pdf(path, raw)
-    if path.suffix.lower() in NATIVE_SUFFIXES:
-        raise ParseError(path, "named .pdf but is not a PDF (no %PDF- header)")
-    if raw.startswith(ZIP_MAGIC) or raw.startswith(OLE_MAGIC) or path.suffix.lower() in UNSUPPORTED_SUFFIXES:
-        kind = path.suffix.lower() or "binary office"
-        raise ParseError(path, f"no reader for {kind} files yet (PDF and text extractions only)")
+    if raw.startswith(ZIP_MAGIC):
+        return _read_zip_office(path, raw)
+    if raw.startswith(OLE_MAGIC):
+        if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in raw or b"B\x00o\x00o\x00k" in raw:
+            return xlsx.read_xls(path, raw)
+        raise ParseError(path, "a legacy binary Office file that is not a workbook (.doc/.wps): no reader yet")
+    suffix = path.suffix.lower()
+    if suffix in NATIVE_SUFFIXES:
+        raise ParseError(path, f"named {suffix} but its bytes are not a {suffix[1:].upper()} file")
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise ParseError(path, f"no reader for {suffix} files yet")
     text = decode(path, raw)
     fmt = sniff_format(path, text)
     return READERS[fmt](path, text)

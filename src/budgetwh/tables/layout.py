@@ -679,6 +679,7 @@ class LayoutReader:
 
     def _label_columns(self, columns: list[_Column], header: list[list[_Cell]]) -> None:
         """Give each column the path of header cells above it, top to bottom."""
+        above: dict[int, _Cell] = {}  # the header cell each column took from the rows above
         for row in header:
             chosen: dict[int, _Cell] = {}
             for col in columns:
@@ -704,7 +705,16 @@ class LayoutReader:
             for col in columns:
                 if id(col) in chosen or col.kind != "amount":
                     continue
-                left = [c for c in row if c.cx <= col.x1 and id(c) not in claimed]
+                # …but only a header under the cell the column took above (a leaf
+                # of 本年收入 is not the label of 上年结转 beside the group).
+                parent = above.get(id(col))
+                left = [
+                    c
+                    for c in row
+                    if c.cx <= col.x1
+                    and id(c) not in claimed
+                    and (parent is None or min(c.x1, parent.x1) > max(c.x0, parent.x0))
+                ]
                 if left:
                     best = max(left, key=lambda c: c.cx)
                     chosen[id(col)] = best
@@ -712,6 +722,7 @@ class LayoutReader:
             for col in columns:
                 best = chosen.get(id(col))
                 if best is not None:
+                    above[id(col)] = best
                     text = squash(best.text)
                     if not col.header or col.header[-1] != text:
                         col.header.append(text)

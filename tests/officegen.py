@@ -1,0 +1,139 @@
+"""Generate .xlsx, .xls and .docx files from the samples' independent cell list.
+
+The same tables `pdfgen` prints, laid out as a department publishes them in
+Office formats: a sheet (or a Word table) per table, the title and the
+`部门：… 单位：万元` line above the grid, the 本年收入 group as a merged cell over
+its columns, amounts as numbers formatted `0.00` in workbooks and as text in Word.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.pdfgen import TableSpec, table_specs
+
+
+def _header_rows(spec: TableSpec) -> tuple[list[str], list[str] | None]:
+    """The header as one row, or as a group row and a leaf row when a group spans columns."""
+    labels = [c["column_label"] for c in spec.columns]
+    if spec.group is None:
+        return labels, None
+    label, first, last = spec.group
+    top = [label if n == first else ("" if first <= n <= last else text) for n, text in enumerate(labels, start=1)]
+    leaf = [text if first <= n <= last else "" for n, text in enumerate(labels, start=1)]
+    return top, leaf
+
+
+def tables_xlsx(sample: Path, facts_csv: Path, out: Path) -> int:
+    """One sheet per table; return the table count."""
+    import openpyxl
+
+    specs = table_specs(sample, facts_csv)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for n, spec in enumerate(specs, start=1):
+        sheet = book.create_sheet(f"表{n}")
+        width = len(spec.columns)
+        sheet.cell(1, 1, spec.title)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        sheet.cell(2, 1, f"部门：{spec.department}")
+        sheet.cell(2, max(width // 2, 2), f"{spec.year}年度")
+        sheet.cell(2, width, "单位：万元")
+        top, leaf = _header_rows(spec)
+        for col, text in enumerate(top, start=1):
+            sheet.cell(3, col, text or None)
+        row = 4
+        if leaf is not None and spec.group is not None:
+            _, first, last = spec.group
+            sheet.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+            for col, text in enumerate(leaf, start=1):
+                if text:
+                    sheet.cell(4, col, text)
+                else:
+                    sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+            row = 5
+        for seq in sorted(spec.rows):
+            for col, (text, meta) in enumerate(zip(spec.printed_row(seq), spec.columns, strict=True), start=1):
+                if not text:
+                    continue
+                if meta["role"] == "amount":
+                    cell = sheet.cell(row, col, float(Decimal(text)))
+                    cell.number_format = "0.00"
+                else:
+                    sheet.cell(row, col, text)
+            row += 1
+    book.save(out)
+    return len(specs)
+
+
+def tables_xls(sample: Path, facts_csv: Path, out: Path) -> int:
+    """The same workbook as `tables_xlsx`, in the legacy .xls (BIFF8) format, via xlwt."""
+    import xlwt
+
+    specs = table_specs(sample, facts_csv)
+    book = xlwt.Workbook(encoding="utf-8")
+    money = xlwt.easyxf(num_format_str="0.00")
+    for n, spec in enumerate(specs, start=1):
+        sheet = book.add_sheet(f"表{n}")
+        width = len(spec.columns)
+        sheet.write_merge(0, 0, 0, width - 1, spec.title)
+        sheet.write(1, 0, f"部门：{spec.department}")
+        sheet.write(1, max(width // 2, 2) - 1, f"{spec.year}年度")
+        sheet.write(1, width - 1, "单位：万元")
+        top, leaf = _header_rows(spec)
+        row = 3
+        if leaf is None or spec.group is None:
+            for col, text in enumerate(top):
+                sheet.write(2, col, text)
+        else:
+            label, first, last = spec.group
+            sheet.write_merge(2, 2, first - 1, last - 1, label)
+            for col, (upper, lower) in enumerate(zip(top, leaf, strict=True)):
+                if lower:
+                    sheet.write(3, col, lower)
+                elif not first - 1 <= col <= last - 1:
+                    sheet.write_merge(2, 3, col, col, upper)
+            row = 4
+        for seq in sorted(spec.rows):
+            for col, (text, meta) in enumerate(zip(spec.printed_row(seq), spec.columns, strict=True)):
+                if not text:
+                    continue
+                if meta["role"] == "amount":
+                    sheet.write(row, col, float(Decimal(text)), money)
+                else:
+                    sheet.write(row, col, text)
+            row += 1
+    book.save(str(out))
+    return len(specs)
+
+
+def tables_docx(sample: Path, facts_csv: Path, out: Path) -> int:
+    """One Word table per table, title and 部门/单位 paragraphs above it; return the table count."""
+    import docx
+
+    specs = table_specs(sample, facts_csv)
+    document = docx.Document()
+    for spec in specs:
+        document.add_paragraph(spec.title)
+        document.add_paragraph(f"部门：{spec.department}\t{spec.year}年度\t单位：万元")
+        top, leaf = _header_rows(spec)
+        header_rows = 1 if leaf is None else 2
+        table = document.add_table(rows=header_rows + len(spec.rows), cols=len(spec.columns))
+        for col, text in enumerate(top):
+            table.cell(0, col).text = text
+        if leaf is not None and spec.group is not None:
+            _, first, last = spec.group
+            for col, text in enumerate(leaf):
+                if text:
+                    table.cell(1, col).text = text
+                else:
+                    table.cell(0, col).merge(table.cell(1, col))
+            table.cell(0, first - 1).merge(table.cell(0, last - 1))
+            table.cell(0, first - 1).text = spec.group[0]
+        for r, seq in enumerate(sorted(spec.rows), start=header_rows):
+            for col, text in enumerate(spec.printed_row(seq)):
+                if text:
+                    table.cell(r, col).text = text
+    document.save(out)
+    return len(specs)

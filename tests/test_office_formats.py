@@ -1,0 +1,81 @@
+"""Word and Excel files read to the same facts as the samples' text.
+
+`tests/officegen.py` lays the independent cell list (`fixtures/expected_facts.csv`)
+out as a department publishes it in .xlsx, legacy .xls and .docx: title and
+`部门：… 单位：万元` above the grid, the 本年收入 group as a merged cell, amounts as
+formatted numbers in workbooks. Each format is a reader into the one document
+model; table recognition is the layout recogniser the PDFs use.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from budgetwh.errors import ParseError
+from budgetwh.parse import ParsedDocument, parse_file
+from budgetwh.readers import read_document
+from budgetwh.readers.grid import format_number
+from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001
+from tests.officegen import tables_docx, tables_xls, tables_xlsx
+
+WRITERS = {"xlsx": tables_xlsx, "xls": tables_xls, "docx": tables_docx}
+
+
+def _facts(parsed: ParsedDocument) -> Counter[tuple]:
+    return Counter(
+        (t.definition.code, t.scope, line.side, line.label, line.subject_code, c.column.measure, c.text)
+        for t in parsed.tables
+        for line in t.lines
+        for c in line.cells
+    )
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("sample", [SAMPLE_000, SAMPLE_001], ids=lambda p: p.name[:3])
+def test_office_file_gives_the_same_facts_as_the_text(sample: Path, fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{sample.stem}.{fmt}"
+    printed = WRITERS[fmt](sample, FIXTURES / "expected_facts.csv", out)
+    from_text, from_office = parse_file(sample), parse_file(out)
+    assert from_office.file_format == fmt
+    assert len([t for t in from_office.tables if t.lines]) == printed
+    assert _facts(from_office) == _facts(from_text)
+    assert {t.fiscal_year for t in from_office.tables} == {from_text.identity.fiscal_year}
+    assert {t.amount_unit for t in from_office.tables} == {"万元"}
+    # Locator: the sheet (or Word table) each fact came from, in file order.
+    pages = [t.page_start for t in from_office.tables]
+    assert pages == sorted(pages) and all(p and p >= 1 for p in pages)
+    assert not [f for f in from_office.findings if f.kind in ("unplaced_line", "unrecognised_table")]
+
+
+def test_format_is_told_by_content_not_name(tmp_path: Path) -> None:
+    docx, xlsx = tmp_path / "a.docx", tmp_path / "b.xlsx"
+    tables_docx(SAMPLE_001, FIXTURES / "expected_facts.csv", docx)
+    tables_xlsx(SAMPLE_001, FIXTURES / "expected_facts.csv", xlsx)
+    assert read_document(tmp_path / "x.txt", docx.read_bytes()).file_format == "docx"
+    assert read_document(tmp_path / "y.bin", xlsx.read_bytes()).file_format == "xlsx"
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("readme.txt", "not office")
+    with pytest.raises(ParseError, match="neither a Word document nor a workbook"):
+        read_document(tmp_path / "c.zip", other.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "printed"),
+    [
+        (1403.69, "0.00", "1403.69"),
+        (0.1 + 0.2, "0.00", "0.30"),  # float drift never reaches the text
+        (15897.44, "#,##0.00", "15,897.44"),
+        (5.0, "General", "5"),
+        (2.04, "General", "2.04"),
+        (0.0204, "0.00%", "2.04%"),
+        (7, "0.00", "7.00"),
+    ],
+)
+def test_spreadsheet_numbers_print_as_their_format_shows(value: float, number_format: str, printed: str) -> None:
+    assert format_number(value, number_format) == printed
