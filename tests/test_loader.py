@@ -30,8 +30,8 @@ def test_load_is_idempotent(tmp_path: Path) -> None:
     first = ingest(RAW, wh)
     before = counts(wh)
     second = ingest(RAW, wh)
-    # raw/ holds the four samples and two real PDFs (a 预算 and a 决算)
-    assert (len(first.loaded), len(second.loaded), len(second.unchanged)) == (6, 0, 6)
+    # raw/ holds the four samples and four real PDFs (三 预算, one of them split in two files, a 决算)
+    assert (len(first.loaded), len(second.loaded), len(second.unchanged)) == (8, 0, 8)
     assert counts(wh) == before
     with duckdb.connect(str(wh), read_only=True) as con:
         per_file = dict(
@@ -69,7 +69,7 @@ def test_bad_file_is_quarantined_by_name_and_others_load(tmp_path: Path) -> None
     )
     wh = tmp_path / "wh.duckdb"
     summary = ingest(raw, wh)
-    assert len(summary.loaded) == 6
+    assert len(summary.loaded) == 8
     reasons = dict(summary.quarantined)
     assert set(reasons) == {"scan.pdf", "broken.txt"}
     assert "cannot open as PDF" in reasons["scan.pdf"]

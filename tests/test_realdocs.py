@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetwh.parse import parse_file
+from budgetwh.parse import ParsedDocument, parse_file
 from budgetwh.readers import read_document
 
 REALDOCS = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
@@ -218,3 +218,25 @@ def test_a_blank_template_table_with_no_note_is_a_finding() -> None:
     parsed = parse_file(REALDOCS / "shanghai/附件2：部门决算模板.pdf")
     findings = [f for f in parsed.findings if f.kind == "table_cut_short"]
     assert [(f.page, f.reason.split(":")[0]) for f in findings] == [(12, "财政拨款“三公”经费支出决算表")]
+
+
+RENDA, ZHENGXIE = "jiangsu/江苏省人大办公厅/", "jiangsu/江苏省政协办公厅/"
+JIANGSU_PAIRS = [
+    (RENDA + "江苏省人大常委会2019年度部门预算公开.pdf", RENDA + "江苏省人大常委会办公厅2019年部门预算公开表.pdf"),
+    (ZHENGXIE + "江苏省政协办公厅2017年度部门预算.pdf", ZHENGXIE + "2017年度部门预算公开表.pdf"),
+    (ZHENGXIE + "江苏省政协办公厅2018年度部门预算.pdf", ZHENGXIE + "江苏省政协办公厅2018度部门预算公开表.pdf"),
+    (ZHENGXIE + "江苏省政协办公厅2019年度部门预算.pdf", ZHENGXIE + "江苏省政协办公厅2019年预算公开表.pdf"),
+]
+
+
+@pytest.mark.parametrize(("narrative", "tables"), JIANGSU_PAIRS, ids=lambda r: r.rsplit("/", 1)[-1][:14])
+def test_each_jiangsu_year_split_in_two_files_names_one_disclosure(narrative: str, tables: str) -> None:
+    """The two files print the same department, year, phase and region: int_disclosures joins them."""
+    text, grid = parse_file(REALDOCS / narrative), parse_file(REALDOCS / tables)
+
+    def key(parsed: ParsedDocument) -> tuple:
+        i = parsed.identity
+        return (i.region, i.department_code or i.department_name, i.fiscal_year, parsed.phase)
+
+    assert all(key(text)) and key(text) == key(grid)
+    assert text.tables == [] and len(grid.tables) == 12

@@ -90,10 +90,15 @@ def test_one_row_per_document_with_counts(samples_run: Run) -> None:
         ("004_c475e0477e87c15d.txt", 2021, 0, 0),
         # 205 cells = the independent list fixtures/realdocs/shanghai_shehuigongzuobu_2024.cells.csv
         ("中共上海市普陀区委社会工作部 2024 年度部门决算.pdf", 2024, 9, 205),
+        # the narrative half of a disclosure split in two files (its tables are the next file)
+        ("江苏省人大常委会2019年度部门预算公开.pdf", 2019, 0, 0),
+        # 163 cells = fixtures/realdocs/jiangsu_rendachanghui_2019.cells.csv
+        ("江苏省人大常委会办公厅2019年部门预算公开表.pdf", 2019, 12, 163),
         # 12 tables = fixtures/realdocs/inventory_jiangsu_zhengxie.tables.csv (one printed empty)
         ("江苏省政协办公厅2019年预算公开表.pdf", 2019, 12, 154),
     ]
-    narrated = [d for d in docs if d[0] != "江苏省政协办公厅2019年预算公开表.pdf"]  # tables only, no text
+    tables_only = {"江苏省政协办公厅2019年预算公开表.pdf", "江苏省人大常委会办公厅2019年部门预算公开表.pdf"}
+    narrated = [d for d in docs if d[0] not in tables_only]
     assert all(d[4] > 0 for d in narrated), "every document with a narrative contributes narrative facts"
     assert {d[5] for d in docs} <= {"passed", "passed_with_warnings"}
     assert samples_run.sql("select list(fiscal_year order by fiscal_year) from marts.dim_year")[0][0] == [
@@ -128,7 +133,7 @@ def test_rerun_changes_no_count(samples_run: Run) -> None:
                       (select count(*) from marts.fct_rule_check), (select count(*) from raw.budget_cell)"""
     before = samples_run.sql(query)
     again = run_flow(samples_run.raw, samples_run.warehouse, samples_run.build)
-    assert again.result.loaded == 0 and again.result.unchanged == 6
+    assert again.result.loaded == 0 and again.result.unchanged == 8
     assert "dbt_build" not in again.result.timings, "same bytes and code: the marts are already current"
     assert again.sql(query) == before
 
@@ -161,3 +166,35 @@ def test_a_warehouse_from_a_newer_duckdb_is_set_aside_not_fatal(tmp_path: Path) 
     assert aside.name.startswith("budget.duckdb.unreadable-")
     duckdb.connect(str(newer)).close()  # a file this version writes
     assert pipeline.set_aside_if_unreadable(newer) is None
+
+
+def test_a_disclosure_split_over_two_files_is_one_and_its_narrative_meets_its_tables(samples_run: Run) -> None:
+    """江苏省人大常委会办公厅 2019: the narrative file and the tables file are one disclosure."""
+    disclosures = samples_run.sql(
+        "select department_name, fiscal_year, phase, file_names from marts.dim_disclosure where file_count > 1"
+    )
+    assert disclosures == [
+        (
+            "江苏省人大常委会办公厅",
+            2019,
+            "budget",
+            ["江苏省人大常委会2019年度部门预算公开.pdf", "江苏省人大常委会办公厅2019年部门预算公开表.pdf"],
+        )
+    ]
+    assert samples_run.sql("select count(*) from marts.dim_disclosure")[0][0] == 7  # the others stand alone
+    checks = dict(
+        (measure, (status, lhs, rhs, message))
+        for measure, status, lhs, rhs, message in samples_run.sql(
+            """select measure, status, lhs, rhs, message from marts.fct_rule_check
+               where rule_id = 'narrative_matches_table' and file_name = '江苏省人大常委会2019年度部门预算公开.pdf'"""
+        )
+    )
+    # the narrative's figures, found in the twin file's tables (figures read off its pages 1-3)
+    for measure, amount in [("basic_expense", "9312.9"), ("project_expense", "6459.58"),
+                            ("general_budget_income", "18330.37")]:  # fmt: skip
+        status, lhs, rhs, message = checks[measure]
+        assert (status, lhs, rhs) == ("pass", Decimal(amount), Decimal(amount)), measure
+        assert message.endswith("of 江苏省人大常委会办公厅2019年部门预算公开表.pdf")
+    # its 基本支出表 prints economic classes, no 人员经费 column: skipped, saying so
+    assert checks["personnel_expense"][0] == "skipped"
+    assert "prints no personnel column" in checks["personnel_expense"][3]

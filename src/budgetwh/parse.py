@@ -54,7 +54,7 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     for page in doc.pages_without_text:
         findings.append(Finding("scanned_page", page, None, f"page {page} has no text layer (a scan): not read"))
     stream = build_stream(doc, used)
-    identity = identify(tables, stream)
+    identity = identify(tables, stream, path.stem)
     figures = extract_figures(stream, identity.fiscal_year)
     phase = document_phase(tables, stream.text)
     for t in tables:

@@ -64,7 +64,9 @@ with_context as (
             else ['balance']
         end as allowed_classes,
         max(case when line_name = '本年收入合计' then row_seq end)
-            over (partition by document_id, table_seq) as current_income_row
+            over (partition by document_id, table_seq) as current_income_row,
+        max(row_seq) over (partition by document_id, table_seq)
+            = min(row_seq) over (partition by document_id, table_seq) as is_single_row
     from joined
 ),
 
@@ -85,15 +87,18 @@ matched as (
 
 classified as (
     select
-        * exclude (item_class, item_code, match_rank, allowed_classes, current_income_row),
+        * exclude (item_class, item_code, match_rank, allowed_classes, current_income_row, is_single_row),
         case
             when subject_code is not null then table_classification
+            -- a table of one unlabelled row (江苏 支出预算总表, 三公 by columns) is its own total
+            when coalesce(line_name, '') = '' and is_single_row then 'balance'
             when item_class = 'revenue' and row_seq > current_income_row then 'balance'
             when item_class is not null then item_class
             else 'unmapped'
         end as subject_classification,
         case
             when subject_code is not null then subject_code
+            when coalesce(line_name, '') = '' and is_single_row then 'total'
             when item_class = 'revenue' and row_seq > current_income_row
                 then 'carryover_in_' || replace(item_code, '_appropriation', '')
             when item_class is not null then item_code

@@ -1,5 +1,6 @@
 {# grain: one row per source document version (loaded or quarantined).
-   inputs: stg documents, int_budget_lines, fct_rule_check, acceptances, int_units.
+   inputs: stg documents, int_budget_lines, fct_rule_check, acceptances, int_units,
+   int_disclosures (the disclosure a file belongs to; null when quarantined).
    rules: a document that fails an error-level rule is `failed` and left out of the
    default marts until accepted (`budgetwh accept`); a quarantined file never loaded. #}
 with documents as (
@@ -38,6 +39,10 @@ acceptances as (
     select * from {{ ref('stg_raw__document_acceptances') }}
 ),
 
+disclosures as (
+    select document_id, disclosure_key from {{ ref('int_disclosures') }}
+),
+
 departments as (
     select document_id, unit_key from {{ ref('int_units') }} where kind = 'department'
     qualify row_number() over (partition by document_id order by unit_code nulls last) = 1
@@ -53,6 +58,7 @@ final as (
         d.parser_version,
         d.load_status,
         d.load_error,
+        ds.disclosure_key,
         d.fiscal_year,
         d.phase,
         d.page_count,
@@ -91,6 +97,7 @@ final as (
     left join acceptances as a using (document_id)
     left join findings as pf using (document_id)
     left join departments as dep using (document_id)
+    left join disclosures as ds using (document_id)
 )
 
 select * from final

@@ -120,8 +120,12 @@ def resolve_region(name: str | None, text: str = "") -> Region:
     return Region(levels["province"], levels["city"], levels["county"])
 
 
-def identify(tables: list[Table], stream: Stream) -> Identity:
-    """Work out the document's year, department and region from tables, else narrative."""
+def identify(tables: list[Table], stream: Stream, file_hint: str = "") -> Identity:
+    """Work out the document's year, department and region from tables, else narrative.
+
+    `file_hint` (the file's name) is the last resort for the department, for a cover
+    that prints only 2019部门预算: what the document prints always wins.
+    """
     evidence = []
     years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
     year = years.most_common(1)[0][0] if years else None
@@ -146,6 +150,11 @@ def identify(tables: list[Table], stream: Stream) -> Identity:
                 name = m.group("name")
                 evidence.append(f"department: narrative line {stream.line_at(m.start())}")
                 break
+    if not name and file_hint:
+        m = NAME_PATTERNS[2].search(re.sub(r"\s+", "", file_hint))
+        if m:
+            name = m.group("name")
+            evidence.append("department: file name")
     if not code:
         for pat in CODE_PATTERNS:
             m = pat.search(stream.text)

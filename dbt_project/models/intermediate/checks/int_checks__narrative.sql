@@ -1,6 +1,7 @@
 {# grain: one row per narrative identity instance of a document:
-   - narrative_matches_table: a headline figure = the department's table figure
-     (skipped naming the table when it is not printed);
+   - narrative_matches_table: a headline figure = the department's table figure, in
+     any file of the document's disclosure (skipped naming the table when no file
+     of the disclosure prints it);
    - identities among narrative figures (narrative_identities seed), skipped
      naming the figures the narrative does not state;
    - projects sum to 项目支出 (project forms converted to 万元);
@@ -31,14 +32,31 @@ cells as (
     where scope = 'department'
 ),
 
+disclosures as (
+    select document_id, disclosure_key, file_name from {{ ref('int_disclosures') }}
+),
+
 dept_tables as (
-    select distinct t.document_id, t.table_code, t.amount_unit
+    -- the tables of each disclosure: a narrative file is checked against the tables
+    -- file published with it (a document that prints the table itself uses its own)
+    select distinct ds.disclosure_key, t.document_id, ds.file_name, t.table_code
     from {{ ref('stg_raw__budget_tables') }} as t
+    inner join disclosures as ds using (document_id)
     where t.scope = 'department'
 ),
 
 table_map as (
     select * from {{ ref('narrative_table_map') }}
+),
+
+table_shape as (
+    -- which columns each table prints: a figure whose column the table's template does
+    -- not have (江苏 基本支出表 prints no 人员经费 column) is skipped, not failed. A line
+    -- printed blank leaves no cell, so a missing line still counts as 0: a 三公 table
+    -- left blank while the text states 0.95万元 must fail.
+    select document_id, table_code, list(distinct measure) as measures
+    from cells
+    group by all
 ),
 
 table_values as (
@@ -65,18 +83,27 @@ matches as (
         case when t.table_code is not null then coalesce(v.amount, 0) end as rhs,
         2 as n_terms,
         f.source_line,
-        'table line ' || coalesce(v.source_line::varchar, '(blank)') as detail,
-        case when t.table_code is null then m.table_code || ' not printed' end as missing_input
+        'table line ' || coalesce(v.source_line::varchar, '(blank)')
+            || case when t.document_id <> f.document_id then ' of ' || t.file_name else '' end as detail,
+        case
+            when t.table_code is null then m.table_code || ' not printed'
+            when v.amount is null and not list_contains(sh.measures, m.measure)
+                then m.table_code || ' prints no ' || m.measure || ' column'
+        end as missing_input
     from this_year as f
+    inner join disclosures as fd on fd.document_id = f.document_id
     inner join table_map as m on m.metric = f.metric
-    left join dept_tables as t on t.document_id = f.document_id and t.table_code = m.table_code
+    left join dept_tables as t on t.disclosure_key = fd.disclosure_key and t.table_code = m.table_code
+    left join table_shape as sh on sh.document_id = t.document_id and sh.table_code = m.table_code
     left join table_values as v
-        on v.document_id = f.document_id and v.table_code = m.table_code
+        on v.document_id = t.document_id and v.table_code = m.table_code
         and v.subject_key = m.subject_key and v.measure = m.measure
-    -- templates print a figure in different places (预算: 合计 row × 人员经费
-    -- column; 决算: an 人员经费合计 row): check the first place the table fills
+    -- the document's own tables first, then its disclosure's other files; templates
+    -- print a figure in different places (预算: 合计 row × 人员经费 column; 决算: an
+    -- 人员经费合计 row): check the first place the table fills
     qualify row_number() over (
-        partition by f.document_id, f.metric order by v.amount is null, m.priority
+        partition by f.document_id, f.metric
+        order by t.document_id is distinct from f.document_id, v.amount is null, m.priority, t.document_id
     ) = 1
 ),
 
