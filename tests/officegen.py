@@ -137,3 +137,36 @@ def tables_docx(sample: Path, facts_csv: Path, out: Path) -> int:
                     table.cell(r, col).text = text
     document.save(out)
     return len(specs)
+
+
+def tables_html(sample: Path, facts_csv: Path, out: Path) -> int:
+    """A saved web page: a heading and 部门/单位 paragraph above each `<table>`; the group
+    header as `colspan`, the columns beside it as `rowspan`. GB18030-encoded, as many
+    government sites still serve."""
+    from html import escape
+
+    specs = table_specs(sample, facts_csv)
+    parts = ['<!DOCTYPE html><html><head><meta charset="gb18030"><title>部门预算公开</title></head><body>']
+    for spec in specs:
+        parts.append(f"<h3>{escape(spec.title)}</h3>")
+        parts.append(f"<p>部门：{escape(spec.department)}&nbsp;&nbsp;{spec.year}年度&nbsp;&nbsp;单位：万元</p>")
+        parts.append("<table border='1'>")
+        top, leaf = _header_rows(spec)
+        if leaf is None or spec.group is None:
+            parts.append("<tr>" + "".join(f"<th>{escape(t)}</th>" for t in top) + "</tr>")
+        else:
+            label, first, last = spec.group
+            row = []
+            for n, text in enumerate(top, start=1):
+                if n == first:
+                    row.append(f"<th colspan='{last - first + 1}'>{escape(label)}</th>")
+                elif not first <= n <= last:
+                    row.append(f"<th rowspan='2'>{escape(text)}</th>")
+            parts.append("<tr>" + "".join(row) + "</tr>")
+            parts.append("<tr>" + "".join(f"<th>{escape(t)}</th>" for t in leaf if t) + "</tr>")
+        for seq in sorted(spec.rows):
+            parts.append("<tr>" + "".join(f"<td>{escape(t)}</td>" for t in spec.printed_row(seq)) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    out.write_bytes("\n".join(parts).encode("gb18030"))
+    return len(specs)

@@ -1,4 +1,4 @@
-"""Word and Excel files read to the same facts as the samples' text.
+"""Word, Excel and web-page files read to the same facts as the samples' text.
 
 `tests/officegen.py` lays the independent cell list (`fixtures/expected_facts.csv`)
 out as a department publishes it in .xlsx, legacy .xls and .docx: title and
@@ -21,9 +21,9 @@ from budgetwh.parse import ParsedDocument, parse_file
 from budgetwh.readers import read_document
 from budgetwh.readers.grid import format_number
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001
-from tests.officegen import tables_docx, tables_xls, tables_xlsx
+from tests.officegen import tables_docx, tables_html, tables_xls, tables_xlsx
 
-WRITERS = {"xlsx": tables_xlsx, "xls": tables_xls, "docx": tables_docx}
+WRITERS = {"xlsx": tables_xlsx, "xls": tables_xls, "docx": tables_docx, "html": tables_html}
 
 
 def _facts(parsed: ParsedDocument) -> Counter[tuple]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from budgetwh.document import Document
 from budgetwh.errors import ParseError
-from budgetwh.readers import docx_native, docx_text, pdf_native, pdf_text, xlsx
+from budgetwh.readers import docx_native, docx_text, html, pdf_native, pdf_text, xlsx
 from budgetwh.readers.text import decode
 
 Reader = Callable[[Path, str], Document]
@@ -25,7 +25,7 @@ READERS: dict[str, Reader] = {
 # Formats a government site publishes that have no reader yet; they are reported
 # by name rather than mis-read as text.
 UNSUPPORTED_SUFFIXES = {".doc", ".wps", ".et"}
-NATIVE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xls"}
+NATIVE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xls", ".html", ".htm"}
 # Magic bytes name a file's format whatever its name says.
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -79,6 +79,8 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in raw or b"B\x00o\x00o\x00k" in raw:
             return xlsx.read_xls(path, raw)
         raise ParseError(path, "a legacy binary Office file that is not a workbook (.doc/.wps): no reader yet")
+    if html.looks_like_html(head):
+        return html.read_html(path, raw)
     suffix = path.suffix.lower()
     if suffix in NATIVE_SUFFIXES:
         raise ParseError(path, f"named {suffix} but its bytes are not a {suffix[1:].upper()} file")
