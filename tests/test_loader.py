@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import pytest
 from budgetwh import pipeline
 from budgetwh.load import loader
 from tests.conftest import RAW, SAMPLE_000, SAMPLE_001
+from tests.test_realdocs import REALDOCS
 
 COUNTS = """select (select count(*) from raw.source_document), (select count(*) from raw.budget_table),
                    (select count(*) from raw.budget_cell), (select count(*) from raw.narrative_figure)"""
@@ -156,3 +158,57 @@ def test_discover_takes_documents_only(tmp_path: Path) -> None:
     for name in ("a.txt", "b.pdf", "c.docx", "manifest.json", "notes.md", ".hidden.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [p.name for p in pipeline.discover(tmp_path)] == ["a.txt", "b.pdf", "c.docx"]
+
+
+class _GbkName(zipfile.ZipInfo):
+    """A member name stored as GBK bytes without the UTF-8 flag, as Chinese zip tools write it."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # zipfile's own hook
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def _zip(path: Path, members: dict[str, bytes], gbk_names: bool = False) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            info = _GbkName(name) if gbk_names else zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return path
+
+
+def test_zip_members_load_as_documents_and_a_bad_member_is_refused_alone(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    decision = REALDOCS / "shanghai/中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
+    _zip(
+        raw / "2024公开.zip",
+        {
+            "决算/社会工作部决算.pdf": decision.read_bytes(),
+            "说明/000.txt": SAMPLE_000.read_bytes(),
+            "坏文件.pdf": b"%PDF-1.7 truncated",
+            "readme.md": b"not a document",
+        },
+        gbk_names=True,  # as Chinese zip tools write them
+    )
+    wh = tmp_path / "wh.duckdb"
+    summary = ingest(raw, wh)
+    assert len(summary.loaded) == 2
+    assert [name for name, _ in summary.quarantined] == ["坏文件.pdf"]
+    assert "2024公开.zip" in summary.quarantined[0][1] and "cannot open as PDF" in summary.quarantined[0][1]
+    with duckdb.connect(str(wh), read_only=True) as con:
+        paths = sorted(r[0] for r in con.execute("select source_path from raw.source_document").fetchall())
+    assert [p.split("2024公开.zip/")[1] for p in paths] == ["决算/社会工作部决算.pdf", "坏文件.pdf", "说明/000.txt"]
+    # a rerun finds every member already loaded: nothing to parse
+    assert pipeline.changed_files(pipeline.discover(raw), pipeline.current_ids(wh)) == []
+
+
+def test_zip_bomb_and_damaged_archive_are_refused_by_name(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _zip(raw / "bomb.zip", {"big.txt": b"0" * 5_000_000})  # deflates ~1000:1
+    (raw / "broken.zip").write_bytes(b"PK\x03\x04 not really")
+    summary = ingest(raw, tmp_path / "wh.duckdb")
+    reasons = dict(summary.quarantined)
+    assert "zip bomb" in reasons["big.txt"]
+    assert "broken.zip: damaged zip archive" in reasons["broken.zip"]
+    assert summary.loaded == []

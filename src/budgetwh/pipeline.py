@@ -7,9 +7,11 @@ A run works on a copy of the published warehouse, so readers never see half a ru
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import shutil
 import time
+import zipfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from budgetwh import archives
+from budgetwh.archives import ARCHIVE_SUFFIXES
 from budgetwh.errors import ParseError
 from budgetwh.load.loader import (
     Failure,
@@ -60,7 +64,7 @@ def discover(raw_dir: Path) -> list[Path]:
         if p.is_file()
         and not p.name.startswith(".")
         and p.name not in IGNORED_NAMES
-        and p.suffix.lower() in DOCUMENT_SUFFIXES
+        and p.suffix.lower() in DOCUMENT_SUFFIXES | archives.ARCHIVE_SUFFIXES
     )
 
 
@@ -78,14 +82,77 @@ def parse_one(path: Path, skip_ids: frozenset[str] = frozenset()) -> ParsedDocum
         return Failure(path, doc_id, len(data), f"{path.name}: unexpected {type(exc).__name__}: {exc}")
 
 
+def _is_archive(path: Path, data: bytes) -> bool:
+    """A .zip that is a container, not a Word document or workbook under another name."""
+    if path.suffix.lower() not in ARCHIVE_SUFFIXES:
+        return False
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return True  # refused as a damaged archive, by name
+    return not names & {"word/document.xml", "xl/workbook.xml"}
+
+
+def _is_document_name(name: str) -> bool:
+    base = Path(name)
+    return not base.name.startswith(".") and base.suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def parse_archive(
+    path: Path, data: bytes, skip_ids: frozenset[str] = frozenset()
+) -> list[ParsedDocument | Failure | str]:
+    """Every document member of a zip, each parsed as a file of its own."""
+    try:
+        found = list(archives.members(path, data, _is_document_name))
+    except archives.ArchiveError as exc:
+        return [Failure(path, document_id(data), len(data), str(exc))]
+    out: list[ParsedDocument | Failure | str] = []
+    for member in found:
+        if member.data is None:
+            out.append(Failure(member.path, archives.refused_id(member), 0, f"{member.path}: {member.refused}"))
+            continue
+        doc_id = document_id(member.data)
+        if doc_id in skip_ids:
+            out.append(doc_id)
+            continue
+        try:
+            out.append(parse_file(member.path, member.data))
+        except ParseError as exc:
+            out.append(Failure(member.path, doc_id, len(member.data), f"{path.name}: {exc}"))
+        except Exception as exc:  # a reader bug must not cost the other members
+            error = f"{member.path}: unexpected {type(exc).__name__}: {exc}"
+            out.append(Failure(member.path, doc_id, len(member.data), error))
+    return out
+
+
 def parse_many(paths: Iterable[Path], skip_ids: frozenset[str] = frozenset()) -> list[ParsedDocument | Failure | str]:
-    """Parse a batch of files in this process."""
-    return [parse_one(p, skip_ids) for p in paths]
+    """Parse a batch of files in this process; an archive gives one result per member."""
+    out: list[ParsedDocument | Failure | str] = []
+    for p in paths:
+        if p.suffix.lower() in ARCHIVE_SUFFIXES:
+            data = p.read_bytes()
+            if _is_archive(p, data):
+                out.extend(parse_archive(p, data, skip_ids))
+                continue
+        out.append(parse_one(p, skip_ids))
+    return out
+
+
+def _ids(path: Path) -> list[str]:
+    """The document ids a file holds: its own, or its members' for an archive."""
+    data = path.read_bytes()
+    if not _is_archive(path, data):
+        return [document_id(data)]
+    try:
+        found = list(archives.members(path, data, _is_document_name))
+    except archives.ArchiveError:
+        return [document_id(data)]
+    return [archives.refused_id(m) if m.data is None else document_id(m.data) for m in found]
 
 
 def changed_files(paths: list[Path], current: frozenset[str]) -> list[Path]:
     """Files whose bytes the warehouse does not hold yet (hashing is far cheaper than parsing)."""
-    return [p for p in paths if document_id(p.read_bytes()) not in current]
+    return [p for p in paths if any(i not in current for i in _ids(p))]
 
 
 def set_aside_if_unreadable(warehouse: Path) -> Path | None:
