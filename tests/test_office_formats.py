@@ -122,3 +122,23 @@ def test_a_label_merged_down_two_rows_lands_on_a_different_row_by_format(tmp_pat
         ("income_summary", "一般公共预算资金/小计"),
         ("income_summary", "公共财政拨款（补助）资金"),
     }
+
+
+def test_a_workbook_fact_says_its_sheet_and_cell(prefect_harness, tmp_path: Path) -> None:
+    """The locator a person follows back: sheet number and A1 address of the printed cell."""
+    import openpyxl
+
+    from tests.conftest import run_flow
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    book = raw / "000.xlsx"
+    tables_xlsx(SAMPLE_000, FIXTURES / "expected_facts.csv", book)
+    run = run_flow(raw, tmp_path / "wh.duckdb", tmp_path / "build")
+    rows = run.sql("select source_locator, amount_text from marts.fact_budget_line where source_kind = 'table'")
+    assert len(rows) == 302
+    sheets = openpyxl.load_workbook(book).worksheets
+    for locator, amount in rows:
+        _, sheet, address = locator.split(" ")
+        cell = sheets[int(sheet) - 1][address]
+        assert f"{cell.value:.2f}" == amount, locator

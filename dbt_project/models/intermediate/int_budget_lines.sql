@@ -15,7 +15,8 @@ units as (
 ),
 
 documents as (
-    select document_id, source_path, file_name, fiscal_year, phase from {{ ref('stg_raw__source_documents') }}
+    select document_id, source_path, file_name, file_format, fiscal_year, phase
+    from {{ ref('stg_raw__source_documents') }}
 ),
 
 table_lines as (
@@ -51,9 +52,12 @@ table_lines as (
         c.bbox_y0,
         c.bbox_x1,
         c.bbox_y1,
+        {{ source_locator('d.file_format', 'c.source_page', 'c.source_line', 'c.bbox_x0', 'c.bbox_y0') }}
+            as source_locator,
         cast(null as varchar) as sentence,
         'table' as source_kind
     from cells as c
+    inner join documents as d using (document_id)
     left join units as u
         on u.document_id = c.document_id
         and u.kind = c.scope
@@ -93,6 +97,7 @@ narrative_lines as (
         cast(null as double) as bbox_y0,
         cast(null as double) as bbox_x1,
         cast(null as double) as bbox_y1,
+        'line ' || f.source_line as source_locator,
         f.sentence,
         'narrative_' || f.source_kind as source_kind
     from figures as f

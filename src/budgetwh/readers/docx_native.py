@@ -4,7 +4,8 @@ Paragraphs and tables are read in document order. A table row's cells sit on
 the table's grid (`w:gridSpan` widens a cell, `w:vMerge` continuations are the
 cell above, so they are left empty); each table is a page of its own
 (`Line.page` counts tables from 1; paragraphs carry the page of the table
-before them), so a fact's page says which table of the file it came from.
+after them), so a fact's page says which table of the file it came from and
+its box the row and column (`readers/grid.py`).
 Headers and footers are read as paragraphs before the body.
 """
 
@@ -43,13 +44,14 @@ def read_docx(path: Path, data: bytes) -> Document:
     for section in word.sections:
         for part in (section.header, section.footer):
             for paragraph in part.paragraphs if not part.is_linked_to_previous else []:
-                writer.add_paragraph(paragraph.text, page or 1)
+                writer.add_paragraph(paragraph.text, 1)
     for element in word.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            writer.add_paragraph(_text(element), page or 1)
+            # A paragraph belongs with the table it introduces (title, 单位 line).
+            writer.add_paragraph(_text(element), page + 1)
         elif element.tag == qn("w:tbl"):
             page += 1
-            for tr in element.iterchildren(qn("w:tr")):
+            for row_no, tr in enumerate(element.iterchildren(qn("w:tr")), start=1):
                 before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
                 column = int(before.get(qn("w:val"))) if before is not None else 0
                 cells = []
@@ -58,6 +60,6 @@ def read_docx(path: Path, data: bytes) -> Document:
                     text = "" if tc.vMerge == "continue" else _text(tc)
                     cells.append(GridCell(column, span, text))
                     column += span
-                writer.add_row(cells, page)
-    doc.page_count = max(page, 1)
+                writer.add_row(cells, page, row_no)
+    doc.page_count = max((line.page or 1 for line in doc.lines), default=1)
     return doc

@@ -54,19 +54,32 @@ def format_number(value: float | int, number_format: str = "General") -> str:
 
 
 class GridWriter:
-    """Appends rows and paragraphs to a document as lines with grid boxes."""
+    """Appends rows and paragraphs to a document as lines with grid boxes.
+
+    A box is the cell's address: column = x0 // COLUMN_WIDTH (0-based), row =
+    y0 // ROW_HEIGHT (the sheet's row number, or the row within a Word/HTML table),
+    on page = the sheet or table number. `cell_address` turns it back.
+    """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.row = 0
+        self.page = 0
 
-    def add_row(self, cells: list[GridCell], page: int) -> None:
-        """One grid row; empty rows only advance the grid."""
-        self.row += 1
+    def _next_row(self, page: int, row: int | None) -> int:
+        # Rows with their own number keep it (the cell address); paragraphs and
+        # unnumbered rows count on from the last line of the page.
+        if page != self.page:
+            self.page, self.row = page, 0
+        self.row = row if row is not None else self.row + 1
+        return self.row
+
+    def add_row(self, cells: list[GridCell], page: int, row: int | None = None) -> None:
+        """One grid row (at `row` of its sheet/table when given); empty rows only advance it."""
+        top = self._next_row(page, row) * ROW_HEIGHT
         cells = [c for c in cells if c.text.strip()]
         if not cells:
             return
-        top = self.row * ROW_HEIGHT
         boxes = tuple(
             (c.column * COLUMN_WIDTH + 1, top, (c.column + c.span) * COLUMN_WIDTH - 1, top + TEXT_HEIGHT) for c in cells
         )
@@ -74,12 +87,11 @@ class GridWriter:
 
     def add_paragraph(self, text: str, page: int) -> None:
         """A paragraph: one line, its tab- or space-separated parts as cells across the width."""
-        self.row += 1
+        top = self._next_row(page, None) * ROW_HEIGHT
         parts = [p.strip() for p in GAP.split(text) if p.strip()]
         if not parts:
             return
         width = PARAGRAPH_COLUMNS * COLUMN_WIDTH / len(parts)
-        top = self.row * ROW_HEIGHT
         boxes = tuple((n * width + 1, top, (n + 1) * width - 1, top + TEXT_HEIGHT) for n in range(len(parts)))
         self._append(tuple(parts), boxes, page)
 

@@ -54,6 +54,7 @@ def read_html(path: Path, data: bytes) -> Document:
         nonlocal tables
         tables += 1
         held: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+        row_no = 0
         for tr in el.iter("tr"):  # type: ignore[attr-defined]
             if tr.getparent() is not None and tr.xpath("ancestor::table[1]")[0] is not el:
                 continue  # a nested table's row
@@ -69,7 +70,8 @@ def read_html(path: Path, data: bytes) -> Document:
                     held[c] = down
                 column += span
             held = {c: n - 1 for c, n in held.items() if n - 1 > 0}
-            writer.add_row(cells, tables)
+            row_no += 1
+            writer.add_row(cells, tables, row_no)
 
     def walk(el: object) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""  # type: ignore[attr-defined]
@@ -83,16 +85,16 @@ def read_html(path: Path, data: bytes) -> Document:
         if tag in BLOCKS and not nested:
             text = el.text_content()  # type: ignore[attr-defined]
             if text.strip():
-                writer.add_paragraph(text.replace("\xa0", " ").strip(), max(tables, 1))
+                writer.add_paragraph(text.replace("\xa0", " ").strip(), tables + 1)
             return
         if (el.text or "").strip():  # type: ignore[attr-defined]
-            writer.add_paragraph(el.text.strip(), max(tables, 1))  # type: ignore[attr-defined]
+            writer.add_paragraph(el.text.strip(), tables + 1)  # type: ignore[attr-defined]
         for child in children:
             walk(child)
             if (child.tail or "").strip():
-                writer.add_paragraph(child.tail.strip(), max(tables, 1))
+                writer.add_paragraph(child.tail.strip(), tables + 1)
 
     body = root.find("body")
     walk(body if body is not None else root)
-    doc.page_count = max(tables, 1)
+    doc.page_count = max((line.page or 1 for line in doc.lines), default=1)
     return doc

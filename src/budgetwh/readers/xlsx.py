@@ -52,7 +52,8 @@ def read_xlsx(path: Path, data: bytes) -> Document:
                 for cell in row
                 if (cell.row, cell.column) not in covered
             ]
-            writer.add_row(cells, page)
+            if row:
+                writer.add_row(cells, page, row[0].row)
     return doc
 
 
@@ -84,5 +85,5 @@ def read_xls(path: Path, data: bytes) -> Document:
                     fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
                 value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
                 cells.append(GridCell(c, spans.get((r, c), 1), _text(value, fmt)))
-            writer.add_row(cells, page + 1)
+            writer.add_row(cells, page + 1, r + 1)
     return doc
