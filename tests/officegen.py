@@ -224,3 +224,52 @@ def workbook_from_pdf(pdf_path: Path, out: Path) -> int:
                 top = table.bbox[3]
     book.save(out)
     return len(book.worksheets)
+
+
+def tables_spreadsheet_ml(sample: Path, facts_csv: Path, out: Path) -> int:
+    """Excel 2003 XML (SpreadsheetML), as many sites publish it under a .xls name:
+    MergeAcross for the title and group, MergeDown for the columns beside the group,
+    amounts as Number cells styled 0.00."""
+    from html import escape
+
+    specs = table_specs(sample, facts_csv)
+    ss = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<?mso-application progid="Excel.Sheet"?>', f"<Workbook {ss}>"]
+    parts.append('<Styles><Style ss:ID="money"><NumberFormat ss:Format="0.00"/></Style></Styles>')
+
+    def cell(text: str, extra: str = "") -> str:
+        return f'<Cell{extra}><Data ss:Type="String">{escape(text)}</Data></Cell>'
+
+    for n, spec in enumerate(specs, start=1):
+        width = len(spec.columns)
+        parts.append(f'<Worksheet ss:Name="表{n}"><Table>')
+        merge = f" ss:MergeAcross='{width - 1}'"
+        parts.append("<Row>" + cell(spec.title, merge) + "</Row>")
+        parts.append(f"<Row>{cell('部门：' + spec.department)}{cell(spec.year + '年度')}{cell('单位：万元')}</Row>")
+        top, leaf = _header_rows(spec)
+        if leaf is None or spec.group is None:
+            parts.append("<Row>" + "".join(cell(t) for t in top) + "</Row>")
+        else:
+            label, first, last = spec.group
+            row = []
+            for col, text in enumerate(top, start=1):
+                if col == first:
+                    row.append(cell(label, f" ss:MergeAcross='{last - first}'"))
+                elif not first <= col <= last:
+                    row.append(cell(text, f" ss:Index='{col}' ss:MergeDown='1'"))
+            parts.append("<Row>" + "".join(row) + "</Row>")
+            parts.append("<Row>" + "".join(cell(t, f" ss:Index='{c}'") for c, t in enumerate(leaf, 1) if t) + "</Row>")
+        for seq in sorted(spec.rows):
+            row = []
+            for col, (text, meta) in enumerate(zip(spec.printed_row(seq), spec.columns, strict=True), start=1):
+                if not text:
+                    continue
+                if meta["role"] == "amount":
+                    row.append(f"<Cell ss:Index='{col}' ss:StyleID='money'><Data ss:Type='Number'>{text}</Data></Cell>")
+                else:
+                    row.append(cell(text, f" ss:Index='{col}'"))
+            parts.append("<Row>" + "".join(row) + "</Row>")
+        parts.append("</Table></Worksheet>")
+    parts.append("</Workbook>")
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return len(specs)

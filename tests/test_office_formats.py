@@ -21,10 +21,19 @@ from budgetwh.parse import ParsedDocument, parse_file
 from budgetwh.readers import read_document
 from budgetwh.readers.grid import format_number
 from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001
-from tests.officegen import tables_docx, tables_html, tables_xls, tables_xlsx, workbook_from_pdf
+from tests.officegen import (
+    tables_docx,
+    tables_html,
+    tables_spreadsheet_ml,
+    tables_xls,
+    tables_xlsx,
+    workbook_from_pdf,
+)
 from tests.test_realdocs import REALDOCS
 
 WRITERS = {"xlsx": tables_xlsx, "xls": tables_xls, "docx": tables_docx, "html": tables_html}
+# Sites publish HTML and Excel 2003 XML under a .xls name: read by content, not name.
+DISGUISED = {"html": tables_html, "xml": tables_spreadsheet_ml}
 
 
 def _facts(parsed: ParsedDocument) -> Counter[tuple]:
@@ -142,3 +151,10 @@ def test_a_workbook_fact_says_its_sheet_and_cell(prefect_harness, tmp_path: Path
         _, sheet, address = locator.split(" ")
         cell = sheets[int(sheet) - 1][address]
         assert f"{cell.value:.2f}" == amount, locator
+
+
+@pytest.mark.parametrize("kind", sorted(DISGUISED))
+def test_a_xls_that_is_really_html_or_excel_xml_is_read_by_its_content(kind: str, tmp_path: Path) -> None:
+    out = tmp_path / "公开表.xls"
+    DISGUISED[kind](SAMPLE_001, FIXTURES / "expected_facts.csv", out)
+    assert _facts(parse_file(out)) == _facts(parse_file(SAMPLE_001))

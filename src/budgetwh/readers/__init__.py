@@ -79,6 +79,8 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in raw or b"B\x00o\x00o\x00k" in raw:
             return xlsx.read_xls(path, raw)
         raise ParseError(path, "a legacy binary Office file that is not a workbook (.doc/.wps): no reader yet")
+    if xlsx.looks_like_spreadsheet_ml(raw):
+        return xlsx.read_spreadsheet_ml(path, raw)
     if html.looks_like_html(head):
         return html.read_html(path, raw)
     suffix = path.suffix.lower()

@@ -33,7 +33,7 @@ class GridCell:
     text: str
 
 
-def format_number(value: float | int, number_format: str = "General") -> str:
+def format_number(value: float | int | Decimal, number_format: str = "General") -> str:
     """A spreadsheet number as it prints: no float drift (1403.69 stays 1403.69).
 
     The shortest repr of the float is exact for figures typed with two decimals;

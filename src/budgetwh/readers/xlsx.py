@@ -7,6 +7,7 @@ numbers are written as the cell's format prints them (`grid.format_number`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -86,4 +87,58 @@ def read_xls(path: Path, data: bytes) -> Document:
                 value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
                 cells.append(GridCell(c, spans.get((r, c), 1), _text(value, fmt)))
             writer.add_row(cells, page + 1, r + 1)
+    return doc
+
+
+SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def looks_like_spreadsheet_ml(data: bytes) -> bool:
+    """Excel 2003 XML (SpreadsheetML), which sites publish under a .xls name."""
+    head = data[:4096]
+    return head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<?xml") and SPREADSHEET_ML in head
+
+
+def read_spreadsheet_ml(path: Path, data: bytes) -> Document:
+    """Read an Excel 2003 XML workbook: every Worksheet, merges (MergeAcross/MergeDown), styles."""
+    from decimal import Decimal, InvalidOperation
+
+    from lxml import etree
+
+    ns = {"ss": SPREADSHEET_ML.decode()}
+    attr = "{" + ns["ss"] + "}"
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(path, f"cannot parse as an Excel XML workbook: {exc}") from exc
+    formats = {
+        style.get(attr + "ID"): fmt.get(attr + "Format", "General")
+        for style in root.iterfind(".//ss:Styles/ss:Style", ns)
+        for fmt in style.iterfind("ss:NumberFormat", ns)
+    }
+    sheets = root.findall("ss:Worksheet", ns)
+    doc = Document(path=path, file_format="xls", narrative_joiner="\n", page_count=len(sheets))
+    writer = GridWriter(doc)
+    for page, sheet in enumerate(sheets, start=1):
+        row_no, held = 0, {}  # column → rows still covered by a MergeDown from above
+        for row in sheet.iterfind("ss:Table/ss:Row", ns):
+            row_no = int(row.get(attr + "Index", row_no + 1))
+            cells, column = [], 0
+            for cell in row.iterfind("ss:Cell", ns):
+                column = int(cell.get(attr + "Index", column + 1))
+                while held.get(column, 0) > 0:
+                    column += 1
+                across, down = int(cell.get(attr + "MergeAcross", 0)), int(cell.get(attr + "MergeDown", 0))
+                value = cell.find("ss:Data", ns)
+                text = "".join(value.itertext()) if value is not None else ""
+                if value is not None and value.get(attr + "Type") == "Number":
+                    # a Number that does not parse stays as printed
+                    with contextlib.suppress(InvalidOperation):
+                        text = format_number(Decimal(text), formats.get(cell.get(attr + "StyleID"), "General"))
+                cells.append(GridCell(column - 1, across + 1, text.replace("\n", "")))
+                for c in range(column, column + across + 1):
+                    held[c] = down + 1
+                column += across
+            held = {c: n - 1 for c, n in held.items() if n - 1 > 0}
+            writer.add_row(cells, page, row_no)
     return doc
