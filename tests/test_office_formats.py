@@ -158,3 +158,20 @@ def test_a_xls_that_is_really_html_or_excel_xml_is_read_by_its_content(kind: str
     out = tmp_path / "公开表.xls"
     DISGUISED[kind](SAMPLE_001, FIXTURES / "expected_facts.csv", out)
     assert _facts(parse_file(out)) == _facts(parse_file(SAMPLE_001))
+
+
+def test_word_headers_footers_and_paragraphs_are_read(tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "narrative.docx"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "秦皇岛市科学技术协会2022年部门预算"
+    document.sections[0].footer.paragraphs[0].text = "第 1 页"
+    document.add_paragraph("一、部门预算收支情况")
+    document.add_paragraph("部门：秦皇岛市科学技术协会\t单位：万元")
+    document.save(out)
+    doc = read_document(out)
+    texts = [line.cells for line in doc.lines]
+    assert ("秦皇岛市科学技术协会2022年部门预算",) in texts and ("第 1 页",) in texts
+    assert ("部门：秦皇岛市科学技术协会", "单位：万元") in texts  # a tab separates cells
+    assert ("一、部门预算收支情况",) in texts
