@@ -38,6 +38,7 @@ class RunResult:
     data_docs: Path | None = None
     dbt_warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @task
@@ -117,6 +118,9 @@ def ingest(
             aside,
         )
     paths = discover(settings.raw_dir)
+    skipped = pipeline.skipped(settings.raw_dir)
+    for name, reason in skipped:
+        log.warning("skipped %s: %s", name, reason)
     skip = pipeline.current_ids(settings.warehouse)
     code = state.code_hash()
     changed = pipeline.changed_files(paths, skip)
@@ -135,6 +139,7 @@ def ingest(
             checkpoint_success=success,
             data_docs=Path(docs) if docs else None,
             timings=timings,
+            skipped=skipped,
         )
     building = pipeline.start_build(settings.warehouse)
     lap("discover_and_copy")
@@ -166,4 +171,5 @@ def ingest(
         data_docs=outcome.docs_index,
         dbt_warnings=warnings,
         timings=timings,
+        skipped=skipped,
     )

@@ -154,10 +154,25 @@ def test_a_document_failing_inside_a_batch_costs_only_itself(tmp_path: Path, mon
         ).fetchone() == (0,)
 
 
-def test_discover_takes_documents_only(tmp_path: Path) -> None:
+def test_discover_takes_documents_only_and_says_why_of_every_other_file(tmp_path: Path) -> None:
+    raw, outside = tmp_path / "raw", tmp_path / "secret.txt"
+    raw.mkdir()
+    outside.write_text("not for the warehouse", encoding="utf-8")
     for name in ("a.txt", "b.pdf", "c.docx", "manifest.json", "notes.md", ".hidden.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    assert [p.name for p in pipeline.discover(tmp_path)] == ["a.txt", "b.pdf", "c.docx"]
+        (raw / name).write_text("x", encoding="utf-8")
+    (raw / "d.xlsx.txt").mkdir()  # a folder with a document's name is a folder
+    (raw / "d.xlsx.txt" / "e.txt").write_text("x", encoding="utf-8")
+    (raw / "passwd.txt").symlink_to(outside)
+    (raw / "inside.txt").symlink_to(raw / "a.txt")
+    assert [str(p.relative_to(raw)) for p in pipeline.discover(raw)] == [
+        "a.txt", "b.pdf", "c.docx", "d.xlsx.txt/e.txt", "inside.txt",
+    ]  # fmt: skip
+    assert dict(pipeline.skipped(raw)) == {
+        ".hidden.txt": "hidden file",
+        "manifest.json": "not a document format (.json)",
+        "notes.md": "not a document format (.md)",
+        "passwd.txt": "a link to a file outside the raw folder: not followed",
+    }
 
 
 class _GbkName(zipfile.ZipInfo):

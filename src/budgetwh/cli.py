@@ -21,6 +21,8 @@ def _print_run(result) -> None:
         f"documents  {s.documents} ({result.loaded} loaded now, {result.unchanged} unchanged, "
         f"{s.quarantined} quarantined, {s.published} published)"
     )
+    if result.skipped:
+        print(f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped))
     print(f"tables     {s.tables}")
     print(f"facts      {s.facts} ({s.published_facts} in published documents)")
     print(

@@ -56,16 +56,34 @@ def discover(raw_dir: Path) -> list[Path]:
     reported by name; other files (manifests, notes, spreadsheets of metadata
     in JSON or CSV) are not documents.
     """
+    return sorted(p for p, reason in _survey(raw_dir) if reason is None)
+
+
+def skipped(raw_dir: Path) -> list[tuple[str, str]]:
+    """Files under the raw folder that are not read, each with why: nothing is left out unsaid."""
+    return [(str(p.relative_to(raw_dir)), reason) for p, reason in _survey(raw_dir) if reason is not None]
+
+
+def _survey(raw_dir: Path) -> list[tuple[Path, str | None]]:
+    """Every file under the raw folder, with the reason it is not a document (None if it is)."""
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.name not in IGNORED_NAMES
-        and p.suffix.lower() in DOCUMENT_SUFFIXES | archives.ARCHIVE_SUFFIXES
-    )
+    root = raw_dir.resolve()
+    out: list[tuple[Path, str | None]] = []
+    for p in sorted(raw_dir.rglob("*")):
+        if p.is_dir() or p.name in IGNORED_NAMES:
+            continue
+        if p.is_symlink() and not p.resolve().is_relative_to(root):
+            out.append((p, "a link to a file outside the raw folder: not followed"))
+        elif not p.is_file():
+            out.append((p, "not a regular file"))
+        elif p.name.startswith("."):
+            out.append((p, "hidden file"))
+        elif p.suffix.lower() not in DOCUMENT_SUFFIXES | archives.ARCHIVE_SUFFIXES:
+            out.append((p, f"not a document format ({p.suffix or 'no suffix'})"))
+        else:
+            out.append((p, None))
+    return out
 
 
 def parse_one(path: Path, skip_ids: frozenset[str] = frozenset()) -> ParsedDocument | Failure | str:
