@@ -227,3 +227,24 @@ def test_zip_bomb_and_damaged_archive_are_refused_by_name(tmp_path: Path) -> Non
     assert "zip bomb" in reasons["big.txt"]
     assert "broken.zip: damaged zip archive" in reasons["broken.zip"]
     assert summary.loaded == []
+
+
+def test_a_parser_or_catalog_change_makes_every_document_stale(tmp_path: Path) -> None:
+    """Issue 11: a parser fix must re-parse (and retry quarantined files), not keep stale facts."""
+    import budgetwh
+
+    package, seeds = tmp_path / "budgetwh", tmp_path / "seeds"
+    shutil.copytree(budgetwh.PACKAGE, package)
+    shutil.copytree(budgetwh.SEEDS, seeds)
+    before = budgetwh.parser_version(package, seeds)
+    assert before == budgetwh.PARSER_VERSION  # the same code and seeds
+    with (seeds / "table_catalog.csv").open("a", encoding="utf-8") as fh:
+        fh.write("new_table,subject,function,新表,a catalog change\n")
+    after_seed = budgetwh.parser_version(package, seeds)
+    (package / "tables" / "layout.py").write_text("# changed\n", encoding="utf-8")
+    after_code = budgetwh.parser_version(package, seeds)
+    assert len({before, after_seed, after_code}) == 3
+    # same code: a quarantined file is not retried (nothing would change); new code retries it
+    assert loader.is_current({"doc": (before, "quarantined")}, "doc")
+    assert not loader.is_current({"doc": (after_seed, "quarantined")}, "doc")
+    assert not loader.is_current({"doc": (after_code, "loaded")}, "doc")
