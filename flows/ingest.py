@@ -108,68 +108,71 @@ def ingest(
         clock = now
 
     settings = load_settings(raw_dir, warehouse)
-    aside = pipeline.set_aside_if_unreadable(settings.warehouse)
-    if aside is not None:
-        log.warning(
-            "%s was written by a newer DuckDB (storage format) and cannot be opened by DuckDB %s: "
-            "moved to %s; rebuilding from the documents (acceptances recorded there must be repeated)",
-            settings.warehouse,
-            duckdb.__version__,
-            aside,
-        )
-    paths = discover(settings.raw_dir)
-    skipped = pipeline.skipped(settings.raw_dir)
-    for name, reason in skipped:
-        log.warning("skipped %s: %s", name, reason)
-    skip = pipeline.current_ids(settings.warehouse)
-    code = state.code_hash()
-    changed = pipeline.changed_files(paths, skip)
-    log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
-    if not changed and not acceptances and state.built_with(settings.warehouse) == code:
-        # Same bytes, same code: the published marts are already what a rebuild would make.
-        log.info("nothing changed; %s is current", settings.warehouse)
-        success, docs = state.last_checkpoint(settings.warehouse)
-        lap("discover_and_hash")
+    # One run at a time per warehouse: a second run would delete and re-copy the
+    # first one's staging file. The lock dies with its process (kill -9 included).
+    with pipeline.run_lock(settings.warehouse):
+        aside = pipeline.set_aside_if_unreadable(settings.warehouse)
+        if aside is not None:
+            log.warning(
+                "%s was written by a newer DuckDB (storage format) and cannot be opened by DuckDB %s: "
+                "moved to %s; rebuilding from the documents (acceptances recorded there must be repeated)",
+                settings.warehouse,
+                duckdb.__version__,
+                aside,
+            )
+        paths = discover(settings.raw_dir)
+        skipped = pipeline.skipped(settings.raw_dir)
+        for name, reason in skipped:
+            log.warning("skipped %s: %s", name, reason)
+        skip = pipeline.current_ids(settings.warehouse)
+        code = state.code_hash()
+        changed = pipeline.changed_files(paths, skip)
+        log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
+        if not changed and not acceptances and state.built_with(settings.warehouse) == code:
+            # Same bytes, same code: the published marts are already what a rebuild would make.
+            log.info("nothing changed; %s is current", settings.warehouse)
+            success, docs = state.last_checkpoint(settings.warehouse)
+            lap("discover_and_hash")
+            return RunResult(
+                warehouse=settings.warehouse,
+                loaded=0,
+                unchanged=len(paths),
+                quarantined=[],
+                summary=summarise(settings.warehouse),
+                checkpoint_success=success,
+                data_docs=Path(docs) if docs else None,
+                timings=timings,
+                skipped=skipped,
+            )
+        building = pipeline.start_build(settings.warehouse)
+        lap("discover_and_copy")
+        # Only new or changed files are parsed: the others were just hashed and are current.
+        loaded = parse_and_load(changed, building, skip, workers, batch_size)
+        lap("parse_and_load")
+        timings["load_busy"] = round(loaded.load_seconds, 3)
+        for name, error in loaded.quarantined:
+            log.warning("quarantined %s: %s", name, error)
+        if acceptances:
+            record_acceptances(building, acceptances)
+        warnings = build_marts(building)
+        lap("dbt_build")
+        outcome = checkpoint(building, settings.build_dir)
+        lap("gx_checkpoint")
+        summary = summarise(building)
+        state.record_build(building, code)
+        publish(building, settings.warehouse)
+        lap("publish")
+        log.info("published %s", settings.warehouse)
         return RunResult(
             warehouse=settings.warehouse,
-            loaded=0,
-            unchanged=len(paths),
-            quarantined=[],
-            summary=summarise(settings.warehouse),
-            checkpoint_success=success,
-            data_docs=Path(docs) if docs else None,
+            loaded=len(loaded.loaded),
+            unchanged=len(paths) - len(changed),
+            quarantined=loaded.quarantined,
+            summary=summary,
+            checkpoint_success=outcome.success,
+            checkpoint_failures=outcome.failed_expectations,
+            data_docs=outcome.docs_index,
+            dbt_warnings=warnings,
             timings=timings,
             skipped=skipped,
         )
-    building = pipeline.start_build(settings.warehouse)
-    lap("discover_and_copy")
-    # Only new or changed files are parsed: the others were just hashed and are current.
-    loaded = parse_and_load(changed, building, skip, workers, batch_size)
-    lap("parse_and_load")
-    timings["load_busy"] = round(loaded.load_seconds, 3)
-    for name, error in loaded.quarantined:
-        log.warning("quarantined %s: %s", name, error)
-    if acceptances:
-        record_acceptances(building, acceptances)
-    warnings = build_marts(building)
-    lap("dbt_build")
-    outcome = checkpoint(building, settings.build_dir)
-    lap("gx_checkpoint")
-    summary = summarise(building)
-    state.record_build(building, code)
-    publish(building, settings.warehouse)
-    lap("publish")
-    log.info("published %s", settings.warehouse)
-    return RunResult(
-        warehouse=settings.warehouse,
-        loaded=len(loaded.loaded),
-        unchanged=len(paths) - len(changed),
-        quarantined=loaded.quarantined,
-        summary=summary,
-        checkpoint_success=outcome.success,
-        checkpoint_failures=outcome.failed_expectations,
-        data_docs=outcome.docs_index,
-        dbt_warnings=warnings,
-        timings=timings,
-        skipped=skipped,
-    )

@@ -248,3 +248,24 @@ def test_a_parser_or_catalog_change_makes_every_document_stale(tmp_path: Path) -
     assert loader.is_current({"doc": (before, "quarantined")}, "doc")
     assert not loader.is_current({"doc": (after_seed, "quarantined")}, "doc")
     assert not loader.is_current({"doc": (after_code, "loaded")}, "doc")
+
+
+def test_a_second_run_on_the_same_warehouse_is_refused_while_one_builds(prefect_harness, tmp_path: Path) -> None:
+    """Issue 11: two runs at once destroyed each other's staging file."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import run_flow
+
+    wh = tmp_path / "wh" / "budget.duckdb"
+    with pipeline.run_lock(wh):
+        with pytest.raises(pipeline.RunLocked, match=f"another run is building .*pid {os.getpid()}"):
+            run_flow(RAW, wh, tmp_path / "build")
+        assert not wh.exists() and not pipeline.staging_path(wh).exists()  # refused before any work
+    # a lock whose holder died (kill -9 included) is free: the OS drops it with the process
+    lock = wh.with_name(f".{wh.name}.lock")
+    code = f"import fcntl, os; f = open({str(lock)!r}, 'a'); fcntl.flock(f, fcntl.LOCK_EX); os._exit(9)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 9
+    with pipeline.run_lock(wh):
+        pass

@@ -7,8 +7,11 @@ A run works on a copy of the published warehouse, so readers never see half a ru
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import multiprocessing
+import os
 import shutil
 import time
 import zipfile
@@ -282,6 +285,34 @@ def parse_and_load(
                 yield from in_flight.popleft().result()
 
         return load(warehouse, results(), batch=batch_size)
+
+
+class RunLocked(RuntimeError):
+    """Another run is building the same warehouse."""
+
+
+@contextlib.contextmanager
+def run_lock(warehouse: Path) -> Iterator[None]:
+    """Hold the warehouse's run lock (an OS file lock, released when the process ends)."""
+    path = warehouse.with_name(f".{warehouse.name}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RunLocked(f"another run is building {warehouse} ({holder}): wait for it or stop it") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def staging_path(warehouse: Path) -> Path:
