@@ -83,9 +83,12 @@ def checkpoint(building: Path, build_dir: Path):
 
 
 @task
-def publish(building: Path, warehouse: Path) -> None:
+def publish(building: Path, warehouse: Path) -> Path | None:
     """Swap the built warehouse in atomically."""
-    pipeline.publish(building, warehouse)
+    aside = pipeline.publish(building, warehouse)
+    if aside is not None:
+        get_run_logger().warning("a write-ahead log appeared beside %s during the run: moved to %s", warehouse, aside)
+    return aside
 
 
 @flow(name="budgetwh-ingest")
@@ -111,6 +114,13 @@ def ingest(
     # One run at a time per warehouse: a second run would delete and re-copy the
     # first one's staging file. The lock dies with its process (kill -9 included).
     with pipeline.run_lock(settings.warehouse):
+        stale = pipeline.set_aside_stale_wal(settings.warehouse)
+        if stale is not None:
+            log.warning(
+                "%s.wal was left by another session (opened read-write, not closed): moved to %s, not replayed",
+                settings.warehouse,
+                stale,
+            )
         aside = pipeline.set_aside_if_unreadable(settings.warehouse)
         if aside is not None:
             log.warning(

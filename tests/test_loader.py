@@ -11,7 +11,7 @@ import pytest
 
 from budgetwh import pipeline
 from budgetwh.load import loader
-from tests.conftest import RAW, SAMPLE_000, SAMPLE_001
+from tests.conftest import RAW, SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004
 from tests.test_realdocs import REALDOCS
 
 COUNTS = """select (select count(*) from raw.source_document), (select count(*) from raw.budget_table),
@@ -269,3 +269,36 @@ def test_a_second_run_on_the_same_warehouse_is_refused_while_one_builds(prefect_
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 9
     with pipeline.run_lock(wh):
         pass
+
+
+def test_a_dead_sessions_wal_is_set_aside_not_replayed_onto_the_published_file(prefect_harness, tmp_path: Path) -> None:
+    """Issue 11: a BI session opened read-write dies and leaves budget.duckdb.wal; replayed onto
+    the next published file it put the old session's rows into the new warehouse."""
+    import subprocess
+    import sys
+
+    from tests.conftest import run_flow
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE_002, raw / SAMPLE_002.name)
+    wh = tmp_path / "wh" / "budget.duckdb"
+    run_flow(raw, wh, tmp_path / "build")
+    code = (
+        "import duckdb, os\n"
+        f"c = duckdb.connect({str(wh)!r})\n"
+        "c.execute(\"set checkpoint_threshold = '10GB'\")\n"
+        'c.execute("create table main.bi_scratch as select 42 as x")\n'
+        "os._exit(0)\n"  # dies without checkpointing: the WAL stays
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    wal = wh.with_name(wh.name + ".wal")
+    assert wal.exists()
+    shutil.copy(SAMPLE_004, raw / SAMPLE_004.name)  # a change, so the run rebuilds and publishes
+    run = run_flow(raw, wh, tmp_path / "build")
+    assert run.result.loaded == 1
+    assert not wal.exists()
+    assert [p.name.split("-")[0] for p in wh.parent.glob("budget.duckdb.wal.stale-*")] == ["budget.duckdb.wal.stale"]
+    tables = run.sql("select table_name from information_schema.tables where table_name = 'bi_scratch'")
+    assert tables == []  # the dead session's writes are not in the published warehouse
+    assert run.sql("select count(*) from marts.dim_document")[0][0] == 2

@@ -326,13 +326,35 @@ def start_build(warehouse: Path) -> Path:
     building.parent.mkdir(parents=True, exist_ok=True)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
+    set_aside_stale_wal(warehouse)  # the flow has logged it already; never copy a foreign WAL's file state
     if warehouse.exists():
         shutil.copyfile(warehouse, building)
     return building
 
 
-def publish(building: Path, warehouse: Path) -> None:
-    """Swap the built file in; readers holding the old file keep reading it."""
+def set_aside_stale_wal(warehouse: Path) -> Path | None:
+    """Move a write-ahead log left beside the published file out of the way; return where.
+
+    Only runs write the published file, and they publish it checkpointed, so a WAL
+    beside it is a foreign session's (a BI tool opened read-write, then died). Left
+    there, DuckDB replays it onto the next published file: old rows in new tables.
+    It is kept, renamed, never replayed.
+    """
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if not wal.exists():
+        return None
+    aside = wal.with_name(f"{wal.name}.stale-{time.strftime('%Y%m%dT%H%M%S')}")
+    wal.rename(aside)
+    return aside
+
+
+def publish(building: Path, warehouse: Path) -> Path | None:
+    """Swap the built file in; readers holding the old file keep reading it.
+
+    Returns where a stale WAL of the old file was moved, if there was one.
+    """
     with duckdb.connect(str(building)) as con:
         con.execute("checkpoint")
+    aside = set_aside_stale_wal(warehouse)
     building.replace(warehouse)
+    return aside
