@@ -130,8 +130,8 @@ def ingest(
                 duckdb.__version__,
                 aside,
             )
-        paths = discover(settings.raw_dir)
-        skipped = pipeline.skipped(settings.raw_dir)
+        paths, copies = pipeline.without_copies(discover(settings.raw_dir), settings.raw_dir)
+        skipped = pipeline.skipped(settings.raw_dir) + copies
         for name, reason in skipped:
             log.warning("skipped %s: %s", name, reason)
         skip = pipeline.current_ids(settings.warehouse)

@@ -302,3 +302,15 @@ def test_a_dead_sessions_wal_is_set_aside_not_replayed_onto_the_published_file(p
     tables = run.sql("select table_name from information_schema.tables where table_name = 'bi_scratch'")
     assert tables == []  # the dead session's writes are not in the published warehouse
     assert run.sql("select count(*) from marts.dim_document")[0][0] == 2
+
+
+def test_identical_bytes_under_two_names_are_one_document_kept_under_the_first(tmp_path: Path) -> None:
+    """Issue 11: the first file vanished from the inventory, replaced by the last copy's name."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE_002, raw / "a_first.txt")
+    shutil.copy(SAMPLE_002, raw / "b_copy.txt")
+    shutil.copy(SAMPLE_004, raw / "c_other.txt")
+    kept, copies = pipeline.without_copies(pipeline.discover(raw), raw)
+    assert [p.name for p in kept] == ["a_first.txt", "c_other.txt"]
+    assert copies == [("b_copy.txt", "same bytes as a_first.txt: read once")]

@@ -67,6 +67,26 @@ def skipped(raw_dir: Path) -> list[tuple[str, str]]:
     return [(str(p.relative_to(raw_dir)), reason) for p, reason in _survey(raw_dir) if reason is not None]
 
 
+def without_copies(paths: list[Path], raw_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Keep the first of files with identical bytes; name each later copy and what it copies.
+
+    A document is its bytes: two names for the same bytes are one document, kept under
+    the first name in order, and the copy is reported rather than silently replacing it.
+    """
+    first: dict[str, Path] = {}
+    kept: list[Path] = []
+    copies: list[tuple[str, str]] = []
+    for p in paths:
+        doc_id = document_id(p.read_bytes())
+        if doc_id in first:
+            original = first[doc_id].relative_to(raw_dir)
+            copies.append((str(p.relative_to(raw_dir)), f"same bytes as {original}: read once"))
+            continue
+        first[doc_id] = p
+        kept.append(p)
+    return kept, copies
+
+
 def _survey(raw_dir: Path) -> list[tuple[Path, str | None]]:
     """Every file under the raw folder, with the reason it is not a document (None if it is)."""
     if not raw_dir.is_dir():
