@@ -130,13 +130,15 @@ def ingest(
                 duckdb.__version__,
                 aside,
             )
-        paths, copies = pipeline.without_copies(discover(settings.raw_dir), settings.raw_dir)
+        found = discover(settings.raw_dir)
+        prints = {p: pipeline.fingerprint(p) for p in found}  # each file read and hashed once
+        paths, copies = pipeline.without_copies(found, settings.raw_dir, prints)
         skipped = pipeline.skipped(settings.raw_dir) + copies
         for name, reason in skipped:
             log.warning("skipped %s: %s", name, reason)
         skip = pipeline.current_ids(settings.warehouse)
         code = state.code_hash()
-        changed = pipeline.changed_files(paths, skip)
+        changed = pipeline.changed_files(paths, skip, prints)
         log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
         if not changed and not acceptances and state.built_with(settings.warehouse) == code:
             # Same bytes, same code: the published marts are already what a rebuild would make.

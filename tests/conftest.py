@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,3 +67,13 @@ def samples_run(prefect_harness, tmp_path_factory) -> Run:
     raw = base / "raw"
     shutil.copytree(RAW, raw)
     return run_flow(raw, base / "warehouse" / "budget.duckdb", base / "build")
+
+
+def table_facts(parsed) -> Counter[tuple]:
+    """A parsed document's table cells as comparable facts: table, scope, side, label, code, measure, text."""
+    return Counter(
+        (t.definition.code, t.scope, line.side, line.label, line.subject_code, c.column.measure, c.text)
+        for t in parsed.tables
+        for line in t.lines
+        for c in line.cells
+    )

@@ -15,17 +15,8 @@ from pathlib import Path
 import pytest
 
 from budgetwh.parse import ParsedDocument, parse_file
-from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004
+from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, table_facts
 from tests.pdfgen import narrative_pdf, tables_pdf
-
-
-def _facts(parsed: ParsedDocument) -> Counter[tuple]:
-    return Counter(
-        (t.definition.code, t.scope, line.side, line.label, line.subject_code, c.column.measure, c.text)
-        for t in parsed.tables
-        for line in t.lines
-        for c in line.cells
-    )
 
 
 def _figures(parsed: ParsedDocument) -> Counter[tuple]:
@@ -39,7 +30,7 @@ def test_tables_printed_as_pdf_give_the_same_facts_as_the_text(sample: Path, tmp
     from_text, from_pdf = parse_file(sample), parse_file(pdf)
     assert from_pdf.file_format == "pdf"
     assert len([t for t in from_pdf.tables if t.lines]) == printed
-    assert _facts(from_pdf) == _facts(from_text)
+    assert table_facts(from_pdf) == table_facts(from_text)
     assert all(c.page and c.box for t in from_pdf.tables for line in t.lines for c in line.cells)
     assert {t.fiscal_year for t in from_pdf.tables} == {from_text.identity.fiscal_year}
     assert not [f for f in from_pdf.findings if f.kind in ("unplaced_line", "unrecognised_table")]
@@ -50,7 +41,7 @@ def test_generated_pdfs_cover_every_hand_listed_cell(tmp_path: Path) -> None:
     for sample in (SAMPLE_000, SAMPLE_001):
         pdf = tmp_path / f"{sample.stem}.pdf"
         tables_pdf(sample, FIXTURES / "expected_facts.csv", pdf)
-        total += sum(_facts(parse_file(pdf)).values())
+        total += sum(table_facts(parse_file(pdf)).values())
     assert total == 598
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from budgetwh.errors import ParseError
-from budgetwh.parse import ParsedDocument, parse_file
+from budgetwh.parse import parse_file
 from budgetwh.readers import read_document
 from budgetwh.readers.grid import format_number
-from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001
+from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001, table_facts
 from tests.officegen import (
     tables_docx,
     tables_html,
@@ -36,15 +36,6 @@ WRITERS = {"xlsx": tables_xlsx, "xls": tables_xls, "docx": tables_docx, "html": 
 DISGUISED = {"html": tables_html, "xml": tables_spreadsheet_ml}
 
 
-def _facts(parsed: ParsedDocument) -> Counter[tuple]:
-    return Counter(
-        (t.definition.code, t.scope, line.side, line.label, line.subject_code, c.column.measure, c.text)
-        for t in parsed.tables
-        for line in t.lines
-        for c in line.cells
-    )
-
-
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 @pytest.mark.parametrize("sample", [SAMPLE_000, SAMPLE_001], ids=lambda p: p.name[:3])
 def test_office_file_gives_the_same_facts_as_the_text(sample: Path, fmt: str, tmp_path: Path) -> None:
@@ -53,7 +44,7 @@ def test_office_file_gives_the_same_facts_as_the_text(sample: Path, fmt: str, tm
     from_text, from_office = parse_file(sample), parse_file(out)
     assert from_office.file_format == fmt
     assert len([t for t in from_office.tables if t.lines]) == printed
-    assert _facts(from_office) == _facts(from_text)
+    assert table_facts(from_office) == table_facts(from_text)
     assert {t.fiscal_year for t in from_office.tables} == {from_text.identity.fiscal_year}
     assert {t.amount_unit for t in from_office.tables} == {"万元"}
     # Locator: the sheet (or Word table) each fact came from, in file order.
@@ -102,13 +93,13 @@ SHANGHAI = REALDOCS / "shanghai"
     ],
     ids=["社会工作部", "规划和自然资源局"],
 )
-def test_real_pdf_tables_as_a_workbook_give_the_same_facts(pdf: Path, tmp_path: Path) -> None:
+def test_real_pdf_tables_as_a_workbook_give_the_sametable_facts(pdf: Path, tmp_path: Path) -> None:
     """A workbook built from a real 决算 by PyMuPDF's table finder reads to the PDF's facts."""
     out = tmp_path / f"{pdf.stem}.xlsx"
     assert workbook_from_pdf(pdf, out) >= 9
     from_pdf, from_xlsx = parse_file(pdf), parse_file(out)
-    assert _facts(from_xlsx) == _facts(from_pdf)
-    assert sum(_facts(from_pdf).values()) in (205, 308)  # the independent list has 205 for 社会工作部
+    assert table_facts(from_xlsx) == table_facts(from_pdf)
+    assert sum(table_facts(from_pdf).values()) in (205, 308)  # the independent list has 205 for 社会工作部
     assert [(t.definition.code, t.phase, t.amount_unit) for t in from_xlsx.tables] == [
         (t.definition.code, t.phase, t.amount_unit) for t in from_pdf.tables
     ]
@@ -121,7 +112,7 @@ def test_a_label_merged_down_two_rows_lands_on_a_different_row_by_format(tmp_pat
     pdf = REALDOCS / "jiangsu/江苏省人大办公厅/省人大办公厅2018预算公开.pdf"
     out = tmp_path / "2018.xlsx"
     workbook_from_pdf(pdf, out)
-    from_pdf, from_xlsx = _facts(parse_file(pdf)), _facts(parse_file(out))
+    from_pdf, from_xlsx = table_facts(parse_file(pdf)), table_facts(parse_file(out))
     amounts = Counter((code, text) for code, _, _, _, _, _, text in from_pdf.elements())
     assert amounts == Counter((code, text) for code, _, _, _, _, _, text in from_xlsx.elements())
     differing = {(k[0], k[3]) for k in (from_pdf - from_xlsx) + (from_xlsx - from_pdf)}
@@ -157,7 +148,7 @@ def test_a_workbook_fact_says_its_sheet_and_cell(prefect_harness, tmp_path: Path
 def test_a_xls_that_is_really_html_or_excel_xml_is_read_by_its_content(kind: str, tmp_path: Path) -> None:
     out = tmp_path / "公开表.xls"
     DISGUISED[kind](SAMPLE_001, FIXTURES / "expected_facts.csv", out)
-    assert _facts(parse_file(out)) == _facts(parse_file(SAMPLE_001))
+    assert table_facts(parse_file(out)) == table_facts(parse_file(SAMPLE_001))
 
 
 def test_word_headers_footers_and_paragraphs_are_read(tmp_path: Path) -> None:

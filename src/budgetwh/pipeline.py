@@ -67,22 +67,38 @@ def skipped(raw_dir: Path) -> list[tuple[str, str]]:
     return [(str(p.relative_to(raw_dir)), reason) for p, reason in _survey(raw_dir) if reason is not None]
 
 
-def without_copies(paths: list[Path], raw_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+def fingerprint(path: Path) -> tuple[str, list[str]]:
+    """A file's own id and the document ids it holds (its members' for an archive): one read."""
+    data = path.read_bytes()
+    own = document_id(data)
+    if not _is_archive(path, data):
+        return own, [own]
+    try:
+        found = list(archives.members(path, data, _is_document_name))
+    except archives.ArchiveError:
+        return own, [own]
+    return own, [archives.refused_id(m) if m.data is None else document_id(m.data) for m in found]
+
+
+def without_copies(
+    paths: list[Path], raw_dir: Path, prints: dict[Path, tuple[str, list[str]]] | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
     """Keep the first of files with identical bytes; name each later copy and what it copies.
 
     A document is its bytes: two names for the same bytes are one document, kept under
     the first name in order, and the copy is reported rather than silently replacing it.
+    `prints` (from `fingerprint`) saves reading the files again.
     """
     first: dict[str, Path] = {}
     kept: list[Path] = []
     copies: list[tuple[str, str]] = []
     for p in paths:
-        doc_id = document_id(p.read_bytes())
-        if doc_id in first:
-            original = first[doc_id].relative_to(raw_dir)
+        own = prints[p][0] if prints else fingerprint(p)[0]
+        if own in first:
+            original = first[own].relative_to(raw_dir)
             copies.append((str(p.relative_to(raw_dir)), f"same bytes as {original}: read once"))
             continue
-        first[doc_id] = p
+        first[own] = p
         kept.append(p)
     return kept, copies
 
@@ -179,21 +195,11 @@ def parse_many(paths: Iterable[Path], skip_ids: frozenset[str] = frozenset()) ->
     return out
 
 
-def _ids(path: Path) -> list[str]:
-    """The document ids a file holds: its own, or its members' for an archive."""
-    data = path.read_bytes()
-    if not _is_archive(path, data):
-        return [document_id(data)]
-    try:
-        found = list(archives.members(path, data, _is_document_name))
-    except archives.ArchiveError:
-        return [document_id(data)]
-    return [archives.refused_id(m) if m.data is None else document_id(m.data) for m in found]
-
-
-def changed_files(paths: list[Path], current: frozenset[str]) -> list[Path]:
+def changed_files(
+    paths: list[Path], current: frozenset[str], prints: dict[Path, tuple[str, list[str]]] | None = None
+) -> list[Path]:
     """Files whose bytes the warehouse does not hold yet (hashing is far cheaper than parsing)."""
-    return [p for p in paths if any(i not in current for i in _ids(p))]
+    return [p for p in paths if any(i not in current for i in (prints[p] if prints else fingerprint(p))[1])]
 
 
 def set_aside_if_unreadable(warehouse: Path) -> Path | None:
@@ -346,7 +352,6 @@ def start_build(warehouse: Path) -> Path:
     building.parent.mkdir(parents=True, exist_ok=True)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    set_aside_stale_wal(warehouse)  # the flow has logged it already; never copy a foreign WAL's file state
     if warehouse.exists():
         shutil.copyfile(warehouse, building)
     return building

@@ -26,19 +26,12 @@ keyed as (
 
 final as (
     select
-        document_id,
+        *,
         case
             when is_identified then md5(concat_ws('|', 'disclosure', region_key,
                 coalesce(department_code, department_name), fiscal_year::varchar, phase))
             else md5('document|' || document_id)
-        end as disclosure_key,
-        file_name,
-        region_key,
-        department_code,
-        department_name,
-        fiscal_year,
-        phase,
-        is_identified
+        end as disclosure_key
     from keyed
 )
 

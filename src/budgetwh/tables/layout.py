@@ -653,20 +653,16 @@ class LayoutReader:
         columns; the figure is printed in the 支出用途 amount column after them.
         """
 
-        def filled(seg: list[_Column], kind: str) -> bool:
-            return any(
-                placed.get(id(col)) and (col.kind == "amount") == (kind == "amount")
-                for col in seg
-                if kind == "amount" or col.kind != "amount"
-            )
+        def filled(seg: list[_Column], amounts: bool) -> bool:
+            return any(placed.get(id(col)) for col in seg if (col.kind == "amount") == amounts)
 
         if cls._segment_side(table, table_cols, segment) != cls._segment_side(table, table_cols, following):
             return False
         return (
-            filled(segment, "text")
-            and not filled(segment, "amount")
-            and filled(following, "amount")
-            and not filled(following, "text")
+            filled(segment, amounts=False)
+            and not filled(segment, amounts=True)
+            and filled(following, amounts=True)
+            and not filled(following, amounts=False)
         )
 
     def _side(self, table: Table, segments: list[list[_Column]], col: _Column) -> str | None:
