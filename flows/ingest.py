@@ -3,19 +3,20 @@
 The CLI, the schedule (`flows/serve.py`) and the tests all run this flow.
 """
 
-from __future__ import annotations
-
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.context import FlowRunContext, get_run_context
 
-from budgetwh import pipeline, state
+from budgetwh import pipeline, runlog, state
 from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build
-from budgetwh.settings import load_settings
+from budgetwh.progress import Progress
+from budgetwh.settings import Settings, load_settings
 
 # Documents per parse batch: one Prefect task per document costs far more than
 # parsing it, so parsing fans out over a process pool inside one task
@@ -39,9 +40,79 @@ class RunResult:
     dbt_warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    published: bool = True  # False when nothing changed and the published file was kept
+    removed: int = 0  # documents whose files left the raw folder in this run
 
 
-@task
+def summary_lines(result: RunResult) -> list[str]:
+    """The run summary as printed by the CLI and kept as the flow run's Prefect artifact."""
+    s = result.summary
+    checks = s.checks
+    lines = [f"warehouse  {result.warehouse}"]
+    lines.append(
+        f"documents  {s.documents} ({result.loaded} loaded now, {result.unchanged} unchanged, "
+        f"{s.quarantined} quarantined, {s.published} published)"
+        + (f"; {s.history} earlier or removed versions kept as history" if s.history else "")
+    )
+    if result.skipped:
+        lines.append(
+            f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped)
+        )
+    lines.append(f"tables     {s.tables}")
+    lines.append(f"facts      {s.facts} ({s.published_facts} in published documents)")
+    lines.append(
+        f"checks     {checks.get('pass', 0)} passed / {checks.get('rounding', 0)} rounding / "
+        f"{checks.get('fail', 0)} failed / {checks.get('skipped', 0)} skipped"
+    )
+    gx = "passed" if result.checkpoint_success else "FAILED: " + ", ".join(result.checkpoint_failures)
+    lines.append(f"GX         checkpoint {gx}" + (f" · data docs {result.data_docs}" if result.data_docs else ""))
+    lines += [f"quarantined  {name}: {error}" for name, error in result.quarantined]
+    lines += [f"dbt warning  {w}" for w in result.dbt_warnings]
+    return lines
+
+
+def _record(warehouse: Path, started: float, outcome: str, result: RunResult | None = None, error: str = "") -> None:
+    """Append the run to the warehouse's run log and, for a finished run, its summary as an artifact."""
+    record: dict = {"outcome": outcome, "seconds": round(time.perf_counter() - started, 1)}
+    context = get_run_context()
+    if isinstance(context, FlowRunContext) and context.flow_run is not None:
+        record["flow_run"] = str(context.flow_run.id)
+    if result is not None:
+        s = result.summary
+        record |= {
+            "documents": s.documents,
+            "loaded": result.loaded,
+            "quarantined": [n for n, _ in result.quarantined],
+            "removed": result.removed,
+            "published": s.published,
+            "facts": s.published_facts,
+            "checks": s.checks,
+            "checkpoint_success": result.checkpoint_success,
+            "skipped": len(result.skipped),
+            "dbt_warnings": result.dbt_warnings,
+        }
+        create_markdown_artifact(
+            key="budgetwh-run-summary",
+            markdown="```\n" + "\n".join(summary_lines(result)) + "\n```",
+            description=f"budgetwh run: {outcome}",
+        )
+    if error:
+        record["error"] = error
+    runlog.append(warehouse, record)
+
+
+def _transient_io(task, task_run, state) -> bool:
+    """Retry only I/O that can fail for a moment (a network mount, a busy disk); a missing
+    file or a refused permission will not mend itself, and a parse, dbt or GX failure is a
+    finding, not an accident."""
+    exc = state.result(raise_on_failure=False)
+    return isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError)
+
+
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": 5, "retry_condition_fn": _transient_io}
+
+
+@task(**IO_RETRIES)
 def discover(raw_dir: Path) -> list[Path]:
     """List the source files to ingest."""
     return pipeline.discover(raw_dir)
@@ -55,7 +126,19 @@ def parse_and_load(
 
     Parsing is pure; the load keeps every document all-or-nothing.
     """
-    return pipeline.parse_and_load(paths, building, skip_ids, workers=workers, batch_size=batch_size)
+    pipeline.pause_point("parse")
+    with Progress("files parsed", len(paths), get_run_logger()) as progress:
+        return pipeline.parse_and_load(
+            paths, building, skip_ids, workers=workers, batch_size=batch_size, progress=progress.advance
+        )
+
+
+@task
+def record_inventory(
+    building: Path, raw_dir: Path, files: list[pipeline.InventoryRow], present: dict[str, Path | None]
+) -> list[str]:
+    """Record every file seen and mark documents whose files are gone as removed."""
+    return pipeline.record_inventory(building, raw_dir, files, present)
 
 
 @task
@@ -69,7 +152,9 @@ def record_acceptances(building: Path, acceptances: list[tuple[str, str, str | N
 @task
 def build_marts(building: Path) -> list[str]:
     """Run dbt build: staging, intermediate, marts and every dbt test."""
-    return dbt_build(building)
+    pipeline.pause_point("dbt")
+    with Progress("dbt nodes built or tested", None, get_run_logger()) as progress:
+        return dbt_build(building, on_node=progress.advance)
 
 
 @task
@@ -77,14 +162,22 @@ def checkpoint(building: Path, build_dir: Path):
     """Run the Great Expectations checkpoint over the rule checks; load results back."""
     from expectations.checkpoint import run_checkpoint
 
+    pipeline.pause_point("gx")
     outcome = run_checkpoint(building, build_dir)
     record_checkpoint(building, outcome)
     return outcome
 
 
-@task
+@task(**IO_RETRIES)
+def start_build(warehouse: Path) -> Path:
+    """Copy the published warehouse to the staging file the run builds in."""
+    return pipeline.start_build(warehouse)
+
+
+@task(**IO_RETRIES)
 def publish(building: Path, warehouse: Path) -> Path | None:
     """Swap the built warehouse in atomically."""
+    pipeline.pause_point("publish")
     aside = pipeline.publish(building, warehouse)
     if aside is not None:
         get_run_logger().warning("a write-ahead log appeared beside %s during the run: moved to %s", warehouse, aside)
@@ -99,18 +192,45 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     workers: int = WORKERS,
 ) -> RunResult:
-    """Ingest a folder of documents into a warehouse file and publish it."""
-    log = get_run_logger()
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    """Ingest a folder of documents into a warehouse file and publish it.
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 3)
-        clock = now
-
+    Every run, whatever its end (published, current, failed, refused), leaves a line
+    in the warehouse's run log for `budgetwh status`.
+    """
     settings = load_settings(raw_dir, warehouse)
+    started = time.perf_counter()
+    try:
+        result = _ingest(settings, acceptances or [], batch_size, workers)
+    except pipeline.RunLocked as exc:
+        _record(settings.warehouse, started, "refused", error=str(exc))
+        raise
+    except Exception as exc:
+        _record(settings.warehouse, started, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    _record(settings.warehouse, started, "published" if result.published else "current", result)
+    return result
+
+
+class _Laps:
+    """Seconds per stage, for the benchmark."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._clock, 3)
+        self._clock = now
+
+
+def _ingest(
+    settings: Settings, acceptances: list[tuple[str, str, str | None]], batch_size: int, workers: int
+) -> RunResult:
+    """The run itself, under the warehouse's run lock."""
+    log = get_run_logger()
+    lap = _Laps()
+    timings = lap.timings
     # One run at a time per warehouse: a second run would delete and re-copy the
     # first one's staging file. The lock dies with its process (kill -9 included).
     with pipeline.run_lock(settings.warehouse):
@@ -136,12 +256,18 @@ def ingest(
         skipped = pipeline.skipped(settings.raw_dir) + copies
         for name, reason in skipped:
             log.warning("skipped %s: %s", name, reason)
+        files = pipeline.inventory(settings.raw_dir, paths, copies, prints)
         skip = pipeline.current_ids(settings.warehouse)
         code = state.code_hash()
         changed = pipeline.changed_files(paths, skip, prints)
         log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
-        if not changed and not acceptances and state.built_with(settings.warehouse) == code:
-            # Same bytes, same code: the published marts are already what a rebuild would make.
+        if (
+            not changed
+            and not acceptances
+            and state.built_with(settings.warehouse) == code
+            and not pipeline.inventory_changed(settings.warehouse, files)
+        ):
+            # Same files, same bytes, same code: the published marts are what a rebuild would make.
             log.info("nothing changed; %s is current", settings.warehouse)
             success, docs = state.last_checkpoint(settings.warehouse)
             lap("discover_and_hash")
@@ -155,8 +281,9 @@ def ingest(
                 data_docs=Path(docs) if docs else None,
                 timings=timings,
                 skipped=skipped,
+                published=False,
             )
-        building = pipeline.start_build(settings.warehouse)
+        building = start_build(settings.warehouse)
         lap("discover_and_copy")
         # Only new or changed files are parsed: the others were just hashed and are current.
         loaded = parse_and_load(changed, building, skip, workers, batch_size)
@@ -164,6 +291,9 @@ def ingest(
         timings["load_busy"] = round(loaded.load_seconds, 3)
         for name, error in loaded.quarantined:
             log.warning("quarantined %s: %s", name, error)
+        removed = record_inventory(building, settings.raw_dir, files, pipeline.present_documents(paths, prints))
+        if removed:
+            log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
         warnings = build_marts(building)
@@ -187,4 +317,5 @@ def ingest(
             dbt_warnings=warnings,
             timings=timings,
             skipped=skipped,
+            removed=len(removed),
         )

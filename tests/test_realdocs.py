@@ -240,3 +240,19 @@ def test_each_jiangsu_year_split_in_two_files_names_one_disclosure(narrative: st
 
     assert all(key(text)) and key(text) == key(grid)
     assert text.tables == [] and len(grid.tables) == 12
+
+
+@pytest.mark.parametrize("pdf", ALL_PDFS, ids=lambda p: p.name)
+def test_a_pdf_cut_short_in_transfer_is_refused_or_marked_and_a_whole_one_is_not(pdf: Path) -> None:
+    """Issue 11: a file truncated at 45 % published half its facts as `passed`."""
+    from budgetwh.errors import ParseError
+
+    data = pdf.read_bytes()
+    assert [f for f in parse_file(pdf, data).findings if f.kind == "file_cut_short"] == []
+    for share in (0.5, 0.9):
+        try:
+            parsed = parse_file(pdf, data[: int(len(data) * share)])
+        except ParseError as exc:
+            assert pdf.name in str(exc)
+            continue
+        assert [f.kind for f in parsed.findings if f.kind == "file_cut_short"] == ["file_cut_short"], share

@@ -71,17 +71,19 @@ class WarehouseSummary:
     facts: int
     published_facts: int
     checks: dict[str, int]
+    history: int = 0  # versions replaced by newer ones or whose files are gone, kept
 
 
 def summarise(warehouse: Path) -> WarehouseSummary:
     """Read the headline counts of a built warehouse."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        docs, quarantined, published, tables = con.execute(
-            """select count(*), count(*) filter (where load_status = 'quarantined'),
-                      count(*) filter (where is_published), coalesce(sum(table_count), 0)
-               from marts.dim_document"""
+        docs, quarantined, published, tables, history = con.execute(
+            """select count(*) filter (where current), count(*) filter (where current and load_status = 'quarantined'),
+                      count(*) filter (where is_published), coalesce(sum(table_count) filter (where current), 0),
+                      count(*) filter (where not current)
+               from (select *, removed_at is null and superseded_by is null as current from marts.dim_document)"""
         ).fetchone()
-        facts = con.execute("select count(*) from marts.fact_budget_line_all").fetchone()[0]
+        facts = con.execute("select count(*) from marts.fact_budget_line_all where is_latest").fetchone()[0]
         published_facts = con.execute("select count(*) from marts.fact_budget_line").fetchone()[0]
         checks = dict(con.execute("select status, count(*) from marts.fct_rule_check group by status").fetchall())
-    return WarehouseSummary(docs, quarantined, published, int(tables), facts, published_facts, checks)
+    return WarehouseSummary(docs, quarantined, published, int(tables), facts, published_facts, checks, history)

@@ -14,25 +14,14 @@ from budgetwh.settings import load_settings
 
 
 def _print_run(result) -> None:
-    s = result.summary
-    checks = s.checks
-    print(f"warehouse  {result.warehouse}")
-    print(
-        f"documents  {s.documents} ({result.loaded} loaded now, {result.unchanged} unchanged, "
-        f"{s.quarantined} quarantined, {s.published} published)"
-    )
-    if result.skipped:
-        print(f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped))
-    print(f"tables     {s.tables}")
-    print(f"facts      {s.facts} ({s.published_facts} in published documents)")
-    print(
-        f"checks     {checks.get('pass', 0)} passed / {checks.get('rounding', 0)} rounding / "
-        f"{checks.get('fail', 0)} failed / {checks.get('skipped', 0)} skipped"
-    )
-    gx = "passed" if result.checkpoint_success else "FAILED: " + ", ".join(result.checkpoint_failures)
-    print(f"GX         checkpoint {gx}" + (f" · data docs {result.data_docs}" if result.data_docs else ""))
-    for name, error in result.quarantined:
-        print(f"quarantined  {name}: {error}")
+    from flows.ingest import summary_lines
+
+    print("\n".join(summary_lines(result)))
+
+
+# Exit code of a run refused because another is building the same warehouse
+# (EX_TEMPFAIL: try again later), distinct from a failed run's 1.
+EXIT_LOCKED = 75
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -97,6 +86,65 @@ def cmd_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import NoPrefectServer, serve
+
+    try:
+        serve(cron=args.cron, interval=args.interval, raw_dir=args.raw, warehouse=args.warehouse)
+    except NoPrefectServer as exc:
+        print(f"budgetwh serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from budgetwh import runlog
+
+    settings = load_settings(warehouse=args.warehouse)
+    console = Console(width=200)
+    console.print(f"warehouse  {settings.warehouse}" + ("" if settings.warehouse.exists() else "  (not built yet)"))
+    runs = runlog.recent(settings.warehouse, args.runs)
+    table = Table(title=f"last {len(runs)} runs", title_justify="left")
+    for col in ("ended (UTC)", "outcome", "s", "loaded", "quarantined", "published", "failed checks", "note"):
+        table.add_column(col, overflow="fold")
+    for r in runs:
+        note = r.get("error") or "; ".join(r.get("dbt_warnings") or [])
+        table.add_row(
+            str(r.get("ended_at", "")),
+            str(r.get("outcome", "")),
+            str(r.get("seconds", "")),
+            str(r.get("loaded", "")),
+            ", ".join(r.get("quarantined") or []),
+            str(r.get("published", "")),
+            str((r.get("checks") or {}).get("fail", "")),
+            note[:160],
+        )
+    console.print(table)
+    if not settings.warehouse.exists():
+        return 0
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        try:
+            files = con.execute(
+                """select path, file_status, coalesce(validation_status, ''), coalesce(reason, '')
+                   from marts.dim_file
+                   where file_status in ('skipped', 'refused')
+                      or validation_status in ('quarantined', 'incomplete', 'failed')
+                   order by file_status, path"""
+            ).fetchall()
+        except duckdb.CatalogException:
+            files = []
+    table = Table(title=f"{len(files)} files not published from the raw folder", title_justify="left")
+    for col in ("path", "file", "document", "why"):
+        table.add_column(col, overflow="fold")
+    for row in files:
+        table.add_row(*row)
+    console.print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all subcommands."""
     parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
@@ -121,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     accept.add_argument("--raw", type=Path, default=None)
     accept.add_argument("--warehouse", type=Path, default=None)
     accept.set_defaults(func=cmd_accept)
+
+    status = sub.add_parser("status", help="last runs, files not published and warnings")
+    status.add_argument("--warehouse", type=Path, default=None)
+    status.add_argument("--runs", type=int, default=10, help="how many runs to show (default 10)")
+    status.set_defaults(func=cmd_status)
+
+    serve = sub.add_parser("serve", help="run the ingest on a schedule (needs a Prefect server, PREFECT_API_URL)")
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", default="0 2 * * *", help='cron schedule (default "0 2 * * *", nightly at 02:00)')
+    when.add_argument("--interval", type=int, default=None, help="every N seconds instead of a cron schedule")
+    serve.add_argument("--raw", type=Path, default=None)
+    serve.add_argument("--warehouse", type=Path, default=None)
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -132,7 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     # needs longer and the run would die before reading a file.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from budgetwh.pipeline import RunLocked
+
+    try:
+        return args.func(args)
+    except RunLocked as exc:
+        print(f"budgetwh {args.command}: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
 
 
 if __name__ == "__main__":

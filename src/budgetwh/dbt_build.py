@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from budgetwh.settings import REPO_ROOT
 
@@ -26,10 +28,13 @@ def _warehouse_env(warehouse: Path):
             os.environ["BUDGETWH_WAREHOUSE"] = previous
 
 
-def dbt_build(warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None = None) -> list[str]:
+def dbt_build(
+    warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None = None, on_node: Callable[[], None] | None = None
+) -> list[str]:
     """Build the dbt project into `warehouse`; raise `DbtError` naming what failed.
 
     Returns one line per node that did not pass cleanly (warnings), for the log.
+    `on_node` is called as each seed, model or test finishes (progress).
     """
     from dbt.cli.main import dbtRunner  # heavy import, only when building
 
@@ -50,8 +55,13 @@ def dbt_build(warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None
     ]
     if select:
         args += ["--select", select]
+
+    def finished(event: Any) -> None:
+        if on_node is not None and event.info.name == "NodeFinished":
+            on_node()
+
     with _warehouse_env(warehouse):
-        result = dbtRunner().invoke(args)
+        result = dbtRunner(callbacks=[finished]).invoke(args)
     if result.exception is not None:
         raise DbtError(f"dbt build did not run: {result.exception}") from result.exception
     problems, warnings = [], []

@@ -57,6 +57,9 @@ class Document:
     # Native layouts only: the vertical rules of each page as (x, y0, y1), in the
     # same coordinates as the cell boxes; they bound columns where they are drawn.
     vertical_rules: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)
+    # Why the reader believes the bytes stop before the document does (a download or
+    # copy cut short), or None. What was read is kept, but it is not the whole document.
+    cut_short: str | None = None
 
     @property
     def has_geometry(self) -> bool:

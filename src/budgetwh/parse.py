@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetwh.document import Document
 from budgetwh.narrative.figures import Figure, extract_figures
 from budgetwh.narrative.identity import Identity, identify
 from budgetwh.narrative.stream import build_stream
@@ -38,11 +39,24 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _ends_without_line_break(doc: Document, raw: bytes) -> str | None:
+    """Extracted text that stops mid-line was cut off.
+
+    Text extraction ends every page or paragraph with a line break (pdftotext ends
+    each page with a form feed), so a text file whose last line has none stops
+    where a download or copy was cut, mid-sentence or mid-row.
+    """
+    if doc.has_geometry or not doc.lines or raw.rstrip(b" \t").endswith((b"\n", b"\r", b"\f")):
+        return None
+    return f"the text stops mid-line (line {doc.lines[-1].last_line}, no line break after it): it was cut short"
+
+
 def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     """Read, recognise and extract one file; raise `ParseError` when it cannot be."""
     raw = path.read_bytes() if data is None else data
     doc = read_document(path, raw)
     findings: list[Finding] = []
+    doc.cut_short = doc.cut_short or _ends_without_line_break(doc, raw)
     if doc.has_geometry:
         # Native layouts: tables found by title and header labels, cells by geometry.
         tables, findings, used_lines = recognize_layout(doc)
@@ -53,6 +67,8 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
         used = {n for t in tables for n in range(t.first_line, t.last_line + 1)}
     for page in doc.pages_without_text:
         findings.append(Finding("scanned_page", page, None, f"page {page} has no text layer (a scan): not read"))
+    if doc.cut_short:
+        findings.append(Finding("file_cut_short", None, doc.lines[-1].last_line if doc.lines else None, doc.cut_short))
     stream = build_stream(doc, used)
     identity = identify(tables, stream, path.stem)
     figures = extract_figures(stream, identity.fiscal_year)

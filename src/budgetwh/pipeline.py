@@ -8,22 +8,24 @@ A run works on a copy of the published warehouse, so readers never see half a ru
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import io
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from budgetwh import archives
+from budgetwh import archives, limits
 from budgetwh.archives import ARCHIVE_SUFFIXES
 from budgetwh.errors import ParseError
 from budgetwh.load.loader import (
@@ -36,10 +38,12 @@ from budgetwh.load.loader import (
     record_failure,
 )
 from budgetwh.parse import ParsedDocument, document_id, parse_file
-from budgetwh.readers import DOCUMENT_SUFFIXES
+from budgetwh.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES
 from budgetwh.settings import duckdb_config
 
 IGNORED_NAMES = {".gitkeep"}
+# Formats read whole into memory as text: their own, lower size limit.
+TEXT_LIKE_SUFFIXES = TEXT_SUFFIXES | {".html", ".htm", ".xml"}
 
 
 @dataclass
@@ -57,14 +61,14 @@ def discover(raw_dir: Path) -> list[Path]:
 
     Files in a document format without a reader yet are included, so they are
     reported by name; other files (manifests, notes, spreadsheets of metadata
-    in JSON or CSV) are not documents.
+    in JSON or CSV) are not documents, and files over the limits are refused.
     """
-    return sorted(p for p, reason in _survey(raw_dir) if reason is None)
+    return sorted(p for p, status, _ in _survey(raw_dir) if status is None)
 
 
 def skipped(raw_dir: Path) -> list[tuple[str, str]]:
     """Files under the raw folder that are not read, each with why: nothing is left out unsaid."""
-    return [(str(p.relative_to(raw_dir)), reason) for p, reason in _survey(raw_dir) if reason is not None]
+    return [(str(p.relative_to(raw_dir)), reason) for p, status, reason in _survey(raw_dir) if status is not None]
 
 
 def fingerprint(path: Path) -> tuple[str, list[str]]:
@@ -103,26 +107,148 @@ def without_copies(
     return kept, copies
 
 
-def _survey(raw_dir: Path) -> list[tuple[Path, str | None]]:
-    """Every file under the raw folder, with the reason it is not a document (None if it is)."""
+def _survey(raw_dir: Path) -> list[tuple[Path, str | None, str]]:
+    """Every file under the raw folder: (path, None, "") for a document to read, else
+    (path, "skipped" | "refused", why). Sizes come from the directory, never a read."""
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     root = raw_dir.resolve()
-    out: list[tuple[Path, str | None]] = []
+    max_bytes, max_text_bytes = limits.file_bytes(), limits.text_bytes()
+    out: list[tuple[Path, str | None, str]] = []
     for p in sorted(raw_dir.rglob("*")):
         if p.is_dir() or p.name in IGNORED_NAMES:
             continue
+        suffix = p.suffix.lower()
         if p.is_symlink() and not p.resolve().is_relative_to(root):
-            out.append((p, "a link to a file outside the raw folder: not followed"))
+            out.append((p, "refused", "a link to a file outside the raw folder: not followed"))
         elif not p.is_file():
-            out.append((p, "not a regular file"))
+            out.append((p, "skipped", "not a regular file"))
         elif p.name.startswith("."):
-            out.append((p, "hidden file"))
-        elif p.suffix.lower() not in DOCUMENT_SUFFIXES | archives.ARCHIVE_SUFFIXES:
-            out.append((p, f"not a document format ({p.suffix or 'no suffix'})"))
+            out.append((p, "skipped", "hidden file"))
+        elif suffix not in DOCUMENT_SUFFIXES | archives.ARCHIVE_SUFFIXES:
+            out.append((p, "skipped", f"not a document format ({p.suffix or 'no suffix'})"))
+        elif (size := p.stat().st_size) > max_bytes:
+            out.append((p, "refused", limits.too_large(size, max_bytes, limits.FILE_VAR)))
+        elif suffix in TEXT_LIKE_SUFFIXES and size > max_text_bytes:
+            out.append((p, "refused", limits.too_large(size, max_text_bytes, limits.TEXT_VAR)))
         else:
-            out.append((p, None))
+            out.append((p, None, ""))
     return out
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """One file seen under the raw folder (`raw.file_inventory`)."""
+
+    path: str
+    byte_size: int | None
+    modified_at: dt.datetime | None
+    status: str  # document | copy | archive | skipped | refused
+    document_id: str | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+
+
+def inventory(
+    raw_dir: Path, kept: list[Path], copies: list[tuple[str, str]], prints: dict[Path, tuple[str, list[str]]]
+) -> list[InventoryRow]:
+    """A row for every file under the raw folder: what it is, or why it was not read."""
+
+    def stat(p: Path) -> tuple[int | None, dt.datetime | None]:
+        try:
+            st = p.lstat() if p.is_symlink() and not p.exists() else p.stat()
+        except OSError:
+            return None, None
+        return st.st_size, dt.datetime.fromtimestamp(st.st_mtime, dt.UTC).replace(tzinfo=None)
+
+    copy_of = {name: reason for name, reason in copies}
+    first_by_id = {prints[p][0]: str(p.relative_to(raw_dir)) for p in kept}
+    rows: list[InventoryRow] = []
+    for p, status, reason in _survey(raw_dir):
+        rel = str(p.relative_to(raw_dir))
+        size, mtime = stat(p)
+        if status is not None:
+            rows.append(InventoryRow(rel, size, mtime, status, reason=reason))
+        elif rel in copy_of:
+            own = prints[p][0]
+            rows.append(InventoryRow(rel, size, mtime, "copy", own, first_by_id.get(own), copy_of[rel]))
+        else:
+            own, ids = prints[p]
+            if ids == [own]:
+                rows.append(InventoryRow(rel, size, mtime, "document", own))
+            else:
+                rows.append(InventoryRow(rel, size, mtime, "archive", own, reason=f"{len(ids)} documents inside"))
+    return rows
+
+
+def present_documents(paths: list[Path], prints: dict[Path, tuple[str, list[str]]]) -> dict[str, Path | None]:
+    """Each document id the raw folder holds → the path it is read from (None: an archive member)."""
+    present: dict[str, Path | None] = {}
+    for p in paths:
+        own, ids = prints[p]
+        for i in ids:
+            present.setdefault(i, p if ids == [own] else None)
+    return present
+
+
+def inventory_changed(warehouse: Path, rows: list[InventoryRow]) -> bool:
+    """True when the raw folder's files differ from what the warehouse last recorded."""
+    if not warehouse.exists():
+        return True
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            stored = con.execute(
+                "select path, byte_size, modified_at, status, document_id, duplicate_of, reason from raw.file_inventory"
+            ).fetchall()
+        except duckdb.CatalogException:
+            return True
+    return sorted(stored, key=lambda r: r[0]) != sorted((astuple(r) for r in rows), key=lambda r: r[0])
+
+
+def record_inventory(
+    warehouse: Path, raw_dir: Path, rows: list[InventoryRow], present: dict[str, Path | None]
+) -> list[str]:
+    """Write the file inventory and mark what the raw folder still holds; return removed ids.
+
+    `present` maps each document id found (archive members included) to the path it
+    was kept under (None for an archive member). A document found again is seen now
+    and follows its file if renamed; one whose bytes are gone and whose path holds
+    nothing (or that was quarantined) is removed: kept as history, left out of the
+    published marts. One whose path now holds other bytes is an earlier version, and
+    dbt decides which is the latest (a cut-short upload does not replace a good one).
+    """
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    mtimes = {r.path: r.modified_at for r in rows}
+    paths = {str(raw_dir / r.path) for r in rows}
+    removed: list[str] = []
+    with duckdb.connect(str(warehouse), config=duckdb_config()) as con:
+        ensure_schema(con)
+        con.execute("begin transaction")
+        con.execute("delete from raw.file_inventory")
+        con.executemany(
+            "insert into raw.file_inventory values (?, ?, ?, ?, ?, ?, ?, ?)", [(*astuple(r), now) for r in rows]
+        )
+        for doc_id, source_path, status, removed_at in con.execute(
+            "select document_id, source_path, status, removed_at from raw.source_document"
+        ).fetchall():
+            if doc_id in present:
+                kept = present[doc_id]
+                where = str(kept) if kept is not None else source_path
+                mtime = mtimes.get(str(kept.relative_to(raw_dir))) if kept is not None else None
+                con.execute(
+                    """update raw.source_document set last_seen_at = ?, removed_at = null, source_path = ?,
+                           file_name = ?, file_modified_at = coalesce(?, file_modified_at)
+                       where document_id = ?""",
+                    [now, where, Path(where).name, mtime, doc_id],
+                )
+            elif removed_at is None and (
+                # a quarantined version is never held back for a newer one at its path
+                status == "quarantined" or not paths.intersection(map(str, [source_path, *Path(source_path).parents]))
+            ):
+                con.execute("update raw.source_document set removed_at = ? where document_id = ?", [now, doc_id])
+                removed.append(doc_id)
+        con.execute("commit")
+    return removed
 
 
 def parse_one(path: Path, skip_ids: frozenset[str] = frozenset()) -> ParsedDocument | Failure | str:
@@ -258,7 +384,9 @@ def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str], bat
                 if len(pending) >= batch:
                     _load_batch(con, pending, known, summary)
                     pending = []
+                    pause_point("load")
         _load_batch(con, pending, known, summary)
+        pause_point("load")
     return summary
 
 
@@ -288,29 +416,57 @@ def _load_batch(
 
 
 def parse_and_load(
-    paths: list[Path], warehouse: Path, skip_ids: frozenset[str] = frozenset(), workers: int = 2, batch_size: int = 200
+    paths: list[Path],
+    warehouse: Path,
+    skip_ids: frozenset[str] = frozenset(),
+    workers: int = 2,
+    batch_size: int = 200,
+    progress: Callable[[int], None] | None = None,
 ) -> LoadSummary:
     """Parse on `workers` processes and load each batch as it arrives.
 
     At most `workers + 1` batches are parsed ahead of the loader, so memory stays
-    bounded by the batch size, not by the number of documents.
+    bounded by the batch size, not by the number of documents. `progress` is told
+    how many files each batch held once it is parsed.
     """
     batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
+
+    def parsed(batch: list[Path], results: list[ParsedDocument | Failure | str]) -> list:
+        if progress is not None:
+            progress(len(batch))
+        return results
+
     if workers <= 1 or len(batches) <= 1:
-        return load(warehouse, (r for b in batches for r in parse_many(b, skip_ids)), batch=batch_size)
+        return load(warehouse, (r for b in batches for r in parsed(b, parse_many(b, skip_ids))), batch=batch_size)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
 
         def results() -> Iterator[ParsedDocument | Failure | str]:
             in_flight: deque = deque()
             for b in batches:
-                in_flight.append(pool.submit(parse_many, b, skip_ids))
+                in_flight.append((b, pool.submit(parse_many, b, skip_ids)))
                 if len(in_flight) > workers:
-                    yield from in_flight.popleft().result()
+                    done, future = in_flight.popleft()
+                    yield from parsed(done, future.result())
             while in_flight:
-                yield from in_flight.popleft().result()
+                done, future = in_flight.popleft()
+                yield from parsed(done, future.result())
 
         return load(warehouse, results(), batch=batch_size)
+
+
+def pause_point(stage: str) -> None:
+    """Where a test stops a run to kill it: with BUDGETWH_PAUSE_AT=<stage> the run stops
+    itself (SIGSTOP) at the start of that stage, after writing the stage name to the file
+    BUDGETWH_PAUSE_MARKER names. Stages: parse, load, dbt, gx, publish. Without the
+    variable this does nothing; operators never set it.
+    """
+    if os.environ.get("BUDGETWH_PAUSE_AT") != stage:
+        return
+    marker = os.environ.get("BUDGETWH_PAUSE_MARKER")
+    if marker:
+        Path(marker).write_text(stage, encoding="utf-8")
+    os.kill(os.getpid(), signal.SIGSTOP)
 
 
 class RunLocked(RuntimeError):

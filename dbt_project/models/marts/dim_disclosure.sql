@@ -1,8 +1,12 @@
 {# grain: one row per disclosure: one department's publication for one year and phase,
-   whatever number of files it came in.
-   inputs: int_disclosures, dim_document (published state). #}
+   whatever number of files it came in; its latest files only (replaced and removed
+   versions are history, in dim_document).
+   inputs: int_disclosures, int_document_versions, dim_document (published state). #}
 with members as (
-    select * from {{ ref('int_disclosures') }}
+    select d.*
+    from {{ ref('int_disclosures') }} as d
+    inner join {{ ref('int_document_versions') }} as v using (document_id)
+    where v.is_latest
 ),
 
 documents as (

@@ -1,8 +1,12 @@
-{# grain: one row per source document version (loaded or quarantined).
+{# grain: one row per source document version (loaded or quarantined), history included.
    inputs: stg documents, int_budget_lines, fct_rule_check, acceptances, int_units,
-   int_disclosures (the disclosure a file belongs to; null when quarantined).
-   rules: a document that fails an error-level rule is `failed` and left out of the
-   default marts until accepted (`budgetwh accept`); a quarantined file never loaded. #}
+   int_disclosures (the disclosure a file belongs to; null when quarantined),
+   int_document_versions (latest, replaced or removed).
+   rules: a document that fails an error-level rule is `failed`, and one whose file was
+   cut short is `incomplete`; both are left out of the default marts until accepted
+   (`budgetwh accept`); a quarantined file never loaded. Only the latest version of a
+   document is published: one replaced by a newer version, or whose file is gone from
+   the raw folder, stays here with `is_latest` false. #}
 with documents as (
     select * from {{ ref('stg_raw__source_documents') }}
 ),
@@ -43,6 +47,10 @@ disclosures as (
     select document_id, disclosure_key from {{ ref('int_disclosures') }}
 ),
 
+versions as (
+    select * from {{ ref('int_document_versions') }}
+),
+
 departments as (
     select document_id, unit_key from {{ ref('int_units') }} where kind = 'department'
     qualify row_number() over (partition by document_id order by unit_code nulls last) = 1
@@ -79,14 +87,23 @@ final as (
         coalesce(c.error_failures, 0) as error_failures,
         case
             when d.load_status = 'quarantined' then 'quarantined'
-            when coalesce(c.error_failures, 0) > 0 and a.document_id is not null then 'accepted'
+            when (coalesce(c.error_failures, 0) > 0 or not v.is_complete) and a.document_id is not null then 'accepted'
+            when not v.is_complete then 'incomplete'
             when coalesce(c.error_failures, 0) > 0 then 'failed'
             -- Something read did not become facts: the document is not clean.
             when coalesce(c.checks_fail, 0) + coalesce(c.checks_rounding, 0) + coalesce(pf.parse_finding_count, 0) > 0
                 then 'passed_with_warnings'
             else 'passed'
         end as validation_status,
-        d.load_status = 'loaded' and (coalesce(c.error_failures, 0) = 0 or a.document_id is not null) as is_published,
+        coalesce(v.is_latest, false) as is_latest,
+        v.superseded_by,
+        v.superseded_as,
+        d.removed_at,
+        d.last_seen_at,
+        d.file_modified_at,
+        d.load_status = 'loaded'
+            and coalesce(v.is_latest, false)
+            and ((coalesce(c.error_failures, 0) = 0 and v.is_complete) or a.document_id is not null) as is_published,
         a.acceptance_reason,
         a.accepted_at,
         d.identity_evidence,
@@ -98,6 +115,7 @@ final as (
     left join findings as pf using (document_id)
     left join departments as dep using (document_id)
     left join disclosures as ds using (document_id)
+    left join versions as v using (document_id)
 )
 
 select * from final

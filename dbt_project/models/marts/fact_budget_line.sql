@@ -1,12 +1,13 @@
 {# grain: one amount per document × unit × table × line × measure, for published
-   documents only (passed, or failed but accepted): the default for BI users.
+   documents only (the latest version, passed, or failed but accepted): the default
+   for BI users.
    Amounts: amount_wan in 万元 (DECIMAL); amount_printed and amount_unit as printed. #}
 with lines as (
     select * from {{ ref('fact_budget_line_all') }}
 ),
 
 final as (
-    select * exclude (is_published)
+    select * exclude (is_latest, is_published)
     from lines
     where is_published
 )

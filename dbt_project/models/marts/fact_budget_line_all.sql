@@ -1,15 +1,16 @@
 {# grain: one amount per document × unit × table × line × measure, every loaded
-   document, published or not, with the document's validation status. #}
+   document, published or not, earlier versions included, with the document's
+   validation status and whether it is the latest version. #}
 with lines as (
     select * from {{ ref('int_budget_lines') }}
 ),
 
 documents as (
-    select document_id, validation_status, is_published from {{ ref('dim_document') }}
+    select document_id, validation_status, is_latest, is_published from {{ ref('dim_document') }}
 ),
 
 final as (
-    select l.*, d.validation_status, d.is_published
+    select l.*, d.validation_status, d.is_latest, d.is_published
     from lines as l
     inner join documents as d using (document_id)
 )

@@ -1,8 +1,9 @@
 """Load parsed documents into the raw schema.
 
-Each document is one transaction: its earlier version (same path, other bytes)
-is replaced and all its rows go in, or nothing does. Loading the same bytes with
-the same parser version again is a no-op.
+Each document is one transaction: all its rows go in, or nothing does. A
+document is its bytes: an earlier version of the same path is kept as history
+(dbt marks which version is the latest); loading the same bytes with the same
+parser version again is a no-op.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding"
 # A column the current schema has and earlier ones lacked: its absence means the
 # raw tables predate this schema and are rebuilt (every document re-parses, as
 # the parser version changed with it). Acceptances are decisions and are kept.
-SCHEMA_MARKER = ("budget_table", "recognition")
+SCHEMA_MARKER = ("source_document", "removed_at")
 DOCUMENT_SCHEMA = {
     "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
     "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
@@ -54,15 +55,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         [table, column],
     ).fetchone()
     if exists and exists[0] and current and not current[0]:
-        for name in RAW_TABLES:
+        for name in (*RAW_TABLES, "file_inventory"):
             con.execute(f"drop table if exists raw.{name}")
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
 def known_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Paths and ids the warehouse holds: documents not among them need no delete."""
-    rows = con.execute("select source_path, document_id from raw.source_document").fetchall()
-    return {k for r in rows for k in r}
+    """Ids the warehouse holds: documents not among them need no delete."""
+    return {r[0] for r in con.execute("select document_id from raw.source_document").fetchall()}
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
@@ -76,17 +76,10 @@ def is_current(known: dict[str, tuple[str, str]], document_id: str) -> bool:
     return known.get(document_id, ("", ""))[0] == PARSER_VERSION
 
 
-def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str, source_path: str) -> None:
-    old = [
-        r[0]
-        for r in con.execute(
-            "select document_id from raw.source_document where document_id = ? or source_path = ?",
-            [document_id, source_path],
-        ).fetchall()
-    ]
-    for doc in old:
-        for table in RAW_TABLES:
-            con.execute(f"delete from raw.{table} where document_id = ?", [doc])
+def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
+    """Remove these bytes' rows before they are loaded again (another parser version)."""
+    for table in RAW_TABLES:
+        con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
 
 
 def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -293,11 +286,11 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
     con.register("_findings", findings)
     try:
         con.execute(
-            """insert into raw.source_document
+            """insert into raw.source_document by name
                select document_id, source_path, file_name, file_format, byte_size, parser_version,
-                      'loaded', null, fiscal_year, department_code, department_name, region_key,
-                      province, city, county, identity_evidence, table_count, cell_count, figure_count, ?,
-                      phase, page_count, finding_count
+                      'loaded' as status, fiscal_year, department_code, department_name, region_key,
+                      province, city, county, identity_evidence, table_count, cell_count, figure_count,
+                      ?::timestamp as ingested_at, phase, page_count, finding_count
                from _documents""",
             [now],
         )
@@ -321,14 +314,14 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
 def load_documents(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known: set[str] | None) -> None:
     """Load several documents in one transaction: each is all there or not at all.
 
-    `known` (the paths and ids the warehouse already holds, see `known_keys`) lets
-    new documents skip the delete of an earlier version; None looks every one up.
+    `known` (the ids the warehouse already holds, see `known_keys`) lets new
+    documents skip the delete of an earlier parse; None looks every one up.
     """
     con.execute("begin transaction")
     try:
         for p in docs:
-            if known is None or str(p.path) in known or p.document_id in known:
-                _delete_document(con, p.document_id, str(p.path))
+            if known is None or p.document_id in known:
+                _delete_document(con, p.document_id)
         _insert(con, docs)
         con.execute("commit")
     except Exception:
@@ -337,11 +330,11 @@ def load_documents(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], k
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, f: Failure) -> None:
-    """Record an unreadable file as quarantined, replacing any earlier version's rows."""
+    """Record an unreadable file as quarantined, replacing an earlier parse of the same bytes."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("begin transaction")
     try:
-        _delete_document(con, f.document_id, str(f.path))
+        _delete_document(con, f.document_id)
         con.execute(
             """insert into raw.source_document (document_id, source_path, file_name, file_format, byte_size,
                    parser_version, status, error, ingested_at)

@@ -25,7 +25,25 @@ create table if not exists raw.source_document (
     ingested_at       timestamp not null,
     phase             varchar,               -- budget (预算) | final (决算) | null when not told
     page_count        integer,               -- native layouts only
-    finding_count     integer not null default 0
+    finding_count     integer not null default 0,
+    -- Kept up by every run from what the raw folder holds (pipeline.record_inventory):
+    -- a document whose bytes and path have both gone is removed; one whose path now
+    -- holds other bytes is an earlier version. Both stay here as history.
+    file_modified_at  timestamp,             -- the file's mtime when last seen
+    last_seen_at      timestamp,             -- the last run that found these bytes
+    removed_at        timestamp              -- the first run that found neither bytes nor path
+);
+
+-- Every file the last run saw under the raw folder, read or not, and why not.
+create table if not exists raw.file_inventory (
+    path              varchar primary key,   -- relative to the raw folder; archive members as zip/member
+    byte_size         bigint,
+    modified_at       timestamp,
+    status            varchar not null,      -- document | copy | archive | skipped | refused
+    document_id       varchar,               -- the document the bytes are (a copy: the one it duplicates)
+    duplicate_of      varchar,               -- a copy: the path read in its place
+    reason            varchar,               -- why a file is skipped or refused, or what a copy copies
+    seen_at           timestamp not null
 );
 
 create table if not exists raw.budget_table (

@@ -13,7 +13,7 @@ from pathlib import Path
 from budgetwh.document import Document
 from budgetwh.errors import ParseError
 from budgetwh.readers import docx_native, docx_text, html, pdf_native, pdf_text, xlsx
-from budgetwh.readers.text import decode
+from budgetwh.readers.text import decode, ends_mid_character
 
 Reader = Callable[[Path, str], Document]
 
@@ -90,4 +90,7 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         raise ParseError(path, f"no reader for {suffix} files yet")
     text = decode(path, raw)
     fmt = sniff_format(path, text)
-    return READERS[fmt](path, text)
+    doc = READERS[fmt](path, text)
+    if ends_mid_character(raw):
+        doc.cut_short = "the file stops inside a character (its last UTF-8 sequence is incomplete): it was cut short"
+    return doc

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pymupdf
 
+from budgetwh import limits
 from budgetwh.document import Document, Line
 from budgetwh.errors import ParseError
 from budgetwh.readers.glyphs import normalise_amount_text, normalise_glyphs
@@ -282,7 +283,15 @@ def read_pdf(path: Path, data: bytes) -> Document:
         raise ParseError(path, f"cannot open as PDF: {exc}") from exc
     if pdf.needs_pass:
         raise ParseError(path, "PDF is encrypted and needs a password")
+    if pdf.page_count == 0:
+        raise ParseError(path, "the PDF has no pages that can be read (damaged, or cut short before its first page)")
+    if pdf.page_count > (most := limits.pages()):
+        raise ParseError(path, f"{pdf.page_count} pages, over the limit of {most} ({limits.PAGES_VAR}): not read")
     doc = Document(path=path, file_format="pdf", narrative_joiner="", page_count=pdf.page_count)
+    if pdf.is_repaired and b"%%EOF" not in data[-2048:]:
+        # Every PDF writer ends the file with %%EOF (after any incremental update);
+        # without it MuPDF rebuilds what it can, and later pages or their content are lost.
+        doc.cut_short = "the PDF stops before its end-of-file marker (%%EOF): it was cut short; pages may be missing"
     line_no = 0
     for page_no, page in enumerate(pdf, start=1):
         try:

@@ -51,7 +51,11 @@ def decode(path: Path, data: bytes) -> str:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+                # A UTF-8 file cut inside its last character: decoding it all as GB18030
+                # would garble every line. The lost tail is reported by `ends_mid_character`.
+                return data[: exc.start].decode("utf-8")
             continue
     from charset_normalizer import from_bytes
 
@@ -59,3 +63,15 @@ def decode(path: Path, data: bytes) -> str:
     if best is not None:
         return str(best)
     raise ParseError(path, "cannot decode as UTF-8, GB18030 or UTF-16")
+
+
+def ends_mid_character(data: bytes) -> bool:
+    """True when UTF-8 bytes stop inside a multi-byte character: cut, not written that way."""
+    tail = data[-4:]
+    for back in range(1, len(tail) + 1):
+        byte = tail[-back]
+        if byte & 0xC0 == 0x80:  # a continuation byte: look further back for the lead
+            continue
+        needed = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+        return back < needed
+    return False

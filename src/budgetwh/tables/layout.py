@@ -62,7 +62,7 @@ AMOUNT_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^-?(?:\d{1,3}(?:,
 class Finding:
     """Something read that did not become facts: where it is and why."""
 
-    kind: str  # unplaced_line | unrecognised_table | missing_table | table_cut_short | reader
+    kind: str  # unplaced_line | unrecognised_table | missing_table | table_cut_short | file_cut_short | reader
     page: int | None
     line: int | None
     reason: str

@@ -317,6 +317,8 @@ def recognize_tables(doc: Document) -> list[Table]:
             unit = match_unit_line(lines[j])
             if unit:
                 break
+        if unit is None and doc.cut_short and i + UNIT_LINE_WINDOW >= len(lines):
+            break  # the file stops under this title: reported as cut short, not as a bad table
         if unit is None:
             raise ParseError(
                 doc.path, f"table {title} has no unit line (code, name, 预算年度, 单位)", lines[i].first_line

@@ -36,12 +36,18 @@ disclosures as (
     select document_id, disclosure_key, file_name from {{ ref('int_disclosures') }}
 ),
 
+latest as (
+    select document_id, is_latest from {{ ref('int_document_versions') }}
+),
+
 dept_tables as (
     -- the tables of each disclosure: a narrative file is checked against the tables
-    -- file published with it (a document that prints the table itself uses its own)
-    select distinct ds.disclosure_key, t.document_id, ds.file_name, t.table_code
+    -- file published with it (a document that prints the table itself uses its own;
+    -- another file's tables only when that file is the latest of its kind)
+    select distinct ds.disclosure_key, t.document_id, ds.file_name, t.table_code, l.is_latest
     from {{ ref('stg_raw__budget_tables') }} as t
     inner join disclosures as ds using (document_id)
+    inner join latest as l using (document_id)
     where t.scope = 'department'
 ),
 
@@ -93,7 +99,9 @@ matches as (
     from this_year as f
     inner join disclosures as fd on fd.document_id = f.document_id
     inner join table_map as m on m.metric = f.metric
-    left join dept_tables as t on t.disclosure_key = fd.disclosure_key and t.table_code = m.table_code
+    left join dept_tables as t
+        on t.disclosure_key = fd.disclosure_key and t.table_code = m.table_code
+        and (t.document_id = f.document_id or t.is_latest)
     left join table_shape as sh on sh.document_id = t.document_id and sh.table_code = m.table_code
     left join table_values as v
         on v.document_id = t.document_id and v.table_code = m.table_code

@@ -27,7 +27,10 @@ final as (
         ingested_at,
         phase,
         page_count,
-        finding_count
+        finding_count,
+        file_modified_at,
+        last_seen_at,
+        removed_at
     from source
 )
 
