@@ -150,11 +150,11 @@ def record_acceptances(building: Path, acceptances: list[tuple[str, str, str | N
 
 
 @task
-def build_marts(building: Path) -> list[str]:
+def build_marts(building: Path, work_dir: Path) -> list[str]:
     """Run dbt build: staging, intermediate, marts and every dbt test."""
     pipeline.pause_point("dbt")
     with Progress("dbt nodes built or tested", None, get_run_logger()) as progress:
-        return dbt_build(building, on_node=progress.advance)
+        return dbt_build(building, on_node=progress.advance, work_dir=work_dir / "dbt")
 
 
 @task
@@ -296,9 +296,9 @@ def _ingest(
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
-        warnings = build_marts(building)
+        warnings = build_marts(building, settings.work_dir)
         lap("dbt_build")
-        outcome = checkpoint(building, settings.build_dir)
+        outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")
         summary = summarise(building)
         state.record_build(building, code)

@@ -100,3 +100,14 @@ def test_only_io_that_can_fail_for_a_moment_is_retried() -> None:
     assert not _transient_io(None, None, Failed(data=FileNotFoundError(2, "raw folder not found")))
     assert not _transient_io(None, None, Failed(data=PermissionError(13, "denied")))
     assert not _transient_io(None, None, Failed(data=ValueError("a parse or dbt failure is a finding")))
+
+
+def test_runs_on_different_warehouses_write_dbt_and_gx_files_apart(tmp_path: Path) -> None:
+    """Issue 11: two runs on two warehouse files shared target/ and build/gx."""
+    from budgetwh.settings import load_settings
+
+    a = load_settings(tmp_path / "raw", tmp_path / "a" / "budget.duckdb")
+    b = load_settings(tmp_path / "raw", tmp_path / "b" / "budget.duckdb")
+    assert a.work_dir != b.work_dir
+    assert a.work_dir.parent == b.work_dir.parent == a.build_dir
+    assert a.work_dir == load_settings(tmp_path / "raw", tmp_path / "a" / "budget.duckdb").work_dir

@@ -236,3 +236,20 @@ def test_checks_command_prints_findings(mutations_run: Run) -> None:
     text = out.getvalue()
     assert code == 0
     assert "narrative_yoy_amount" in text and "fail" in text and "比2019年预算增加206.19万元" in text
+
+
+def test_checks_command_rejects_a_filter_that_names_nothing(mutations_run: Run) -> None:
+    """Issue 12: a mistyped rule or document answered "no checks" as if all were well."""
+    from contextlib import redirect_stderr
+
+    wh = str(mutations_run.warehouse)
+    for argv, says in (
+        (["--rule", "narative_yoy_amount"], "no rule 'narative_yoy_amount'; rules are: "),
+        (["--document", "no_such_file.txt"], "no document named or with an id starting 'no_such_file.txt'"),
+    ):
+        err = io.StringIO()
+        with redirect_stderr(err), redirect_stdout(io.StringIO()):
+            assert cli_main(["checks", "--warehouse", wh, *argv]) == 2
+        assert says in err.getvalue()
+        if argv[0] == "--rule":  # the message lists the rules there are
+            assert ", narrative_yoy_amount, " in err.getvalue()

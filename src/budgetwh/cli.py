@@ -51,6 +51,20 @@ def cmd_checks(args: argparse.Namespace) -> int:
               from marts.fct_rule_check where {" and ".join(where)}
               order by status = 'fail' desc, severity, file_name, rule_id, source_line"""
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        # A filter naming nothing is a typo, not "no findings": say so instead of an empty table.
+        if args.rule and not con.execute("select 1 from seeds.rule_catalog where rule_id = ?", [args.rule]).fetchone():
+            rules = ", ".join(r[0] for r in con.execute("select rule_id from seeds.rule_catalog order by 1").fetchall())
+            print(f"budgetwh checks: no rule {args.rule!r}; rules are: {rules}", file=sys.stderr)
+            return 2
+        if (
+            args.document
+            and not con.execute(
+                "select 1 from marts.dim_document where file_name = ? or starts_with(document_id, ?)",
+                [args.document, args.document],
+            ).fetchone()
+        ):
+            print(f"budgetwh checks: no document named or with an id starting {args.document!r}", file=sys.stderr)
+            return 2
         rel = con.execute(sql, params)
         rows = rel.fetchall()
         cols = [d[0] for d in rel.description]

@@ -29,13 +29,20 @@ def _warehouse_env(warehouse: Path):
 
 
 def dbt_build(
-    warehouse: Path, project_dir: Path = REPO_ROOT, select: str | None = None, on_node: Callable[[], None] | None = None
+    warehouse: Path,
+    project_dir: Path = REPO_ROOT,
+    select: str | None = None,
+    on_node: Callable[[], None] | None = None,
+    work_dir: Path | None = None,
 ) -> list[str]:
     """Build the dbt project into `warehouse`; raise `DbtError` naming what failed.
 
     Returns one line per node that did not pass cleanly (warnings), for the log.
-    `on_node` is called as each seed, model or test finishes (progress).
+    `on_node` is called as each seed, model or test finishes (progress). dbt's target
+    and logs go under `work_dir` (default: the project's own target/ and logs/).
     """
+    base = work_dir or project_dir
+    target, logs = base / "target", base / "logs"
     from dbt.cli.main import dbtRunner  # heavy import, only when building
 
     args = [
@@ -45,9 +52,9 @@ def dbt_build(
         "--profiles-dir",
         str(project_dir),
         "--target-path",
-        str(project_dir / "target"),
+        str(target),
         "--log-path",
-        str(project_dir / "logs"),
+        str(logs),
         "--quiet",
         # Seeds are versioned with the code: without a full refresh dbt reuses a
         # seed table's old columns and a new seed column fails the run.
@@ -73,5 +80,5 @@ def dbt_build(
         elif status == "warn":
             warnings.append(line)
     if problems or not result.success:
-        raise DbtError("dbt build failed:\n" + "\n".join(problems or ["(see logs/dbt.log)"]))
+        raise DbtError("dbt build failed:\n" + "\n".join(problems or [f"(see {logs / 'dbt.log'})"]))
     return warnings

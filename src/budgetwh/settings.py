@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,14 @@ class Settings:
     warehouse: Path
     build_dir: Path
     repo_root: Path = REPO_ROOT
+
+    @property
+    def work_dir(self) -> Path:
+        """This warehouse's own folder under the build folder: dbt's target and logs, the GX
+        context and data docs. Runs on different warehouse files (each under its own run
+        lock) then never write the same dbt manifest or GX store at once."""
+        digest = hashlib.sha256(str(self.warehouse).encode()).hexdigest()[:8]
+        return self.build_dir / f"{self.warehouse.stem}-{digest}"
 
     @property
     def dbt_project_dir(self) -> Path:
