@@ -198,3 +198,19 @@ def test_a_disclosure_split_over_two_files_is_one_and_its_narrative_meets_its_ta
     # its 基本支出表 prints economic classes, no 人员经费 column: skipped, saying so
     assert checks["personnel_expense"][0] == "skipped"
     assert "prints no personnel column" in checks["personnel_expense"][3]
+
+
+def test_open_gives_the_marts_as_polars_frames_read_only(samples_run: Run) -> None:
+    """Issue 12: a notebook entry returning polars frames of the marts."""
+    import pytest
+
+    import budgetwh
+
+    marts = budgetwh.open(samples_run.warehouse)
+    facts = marts.facts
+    assert facts.height == samples_run.sql("select count(*) from marts.fact_budget_line")[0][0]
+    assert isinstance(facts["amount_wan"].drop_nulls()[0], Decimal)  # money stays exact
+    assert marts.documents.height == 8
+    assert marts.sql("select count(*) as n from marts.dim_file")["n"][0] == 8
+    with pytest.raises(AttributeError, match="the marts are facts, facts_all"):
+        _ = marts.fact

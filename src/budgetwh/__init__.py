@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from budgetwh.notebook import Marts
 
 __version__ = "0.1.0"
 
@@ -30,3 +34,13 @@ def parser_version(package: Path = PACKAGE, seeds: Path = SEEDS) -> str:
 
 
 PARSER_VERSION = parser_version()
+
+
+def open(warehouse: Path | str | None = None) -> Marts:
+    """The published marts as polars frames, read-only: `budgetwh.open().facts`.
+
+    See `budgetwh.notebook.Marts` for the marts it offers.
+    """
+    from budgetwh.notebook import open_marts
+
+    return open_marts(warehouse)
