@@ -56,6 +56,7 @@ def test_every_file_under_the_raw_folder_has_an_inventory_row_saying_what_it_is(
     assert rows["c.zip"].reason == "2 documents inside"
     assert rows["huge.txt"].reason == "300.0 MB, over the limit of 200 MB (BUDGETWH_MAX_FILE_MB): not read"
     assert rows["huge.txt"].byte_size == 300 * 1024 * 1024
+    assert rows["passwd.txt"].byte_size == len(str(outside))  # the link itself, not what it points at
 
 
 def test_size_and_page_limits_are_settings_and_refuse_with_the_reason(

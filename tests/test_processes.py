@@ -169,6 +169,15 @@ def test_killed_runs_leave_the_published_file_then_a_run_publishes_new_versions_
     assert after.sql("select table_name from information_schema.tables where table_name = 'bi_scratch'") == []
     # the run log: the killed runs left no line, the refused one and the two that published did
     assert [r["outcome"] for r in runlog.recent(wh)] == ["published", "refused", "published"]
+    # and the summary printed is the flow run's artifact
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.ingest import summary_lines
+
+    query = {"artifacts": {"key": {"any_": ["budgetwh-run-summary"]}}, "limit": 200, "offset": 0}
+    artifacts = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter", json=query, timeout=10).json()
+    assert "```\n" + "\n".join(summary_lines(after.result)) + "\n```" in [a["data"] for a in artifacts]
     _assert_new_versions(after, ids, pdf_facts)
 
 

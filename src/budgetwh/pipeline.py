@@ -154,9 +154,10 @@ def inventory(
 ) -> list[InventoryRow]:
     """A row for every file under the raw folder: what it is, or why it was not read."""
 
-    def stat(p: Path) -> tuple[int | None, dt.datetime | None]:
+    def stat(p: Path, status: str | None) -> tuple[int | None, dt.datetime | None]:
         try:
-            st = p.lstat() if p.is_symlink() and not p.exists() else p.stat()
+            # a refused link is described by itself: its target is none of our business
+            st = p.lstat() if status == "refused" and p.is_symlink() else p.stat()
         except OSError:
             return None, None
         return st.st_size, dt.datetime.fromtimestamp(st.st_mtime, dt.UTC).replace(tzinfo=None)
@@ -166,7 +167,7 @@ def inventory(
     rows: list[InventoryRow] = []
     for p, status, reason in _survey(raw_dir):
         rel = str(p.relative_to(raw_dir))
-        size, mtime = stat(p)
+        size, mtime = stat(p, status)
         if status is not None:
             rows.append(InventoryRow(rel, size, mtime, status, reason=reason))
         elif rel in copy_of:
