@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -214,3 +215,32 @@ def test_open_gives_the_marts_as_polars_frames_read_only(samples_run: Run) -> No
     assert marts.sql("select count(*) as n from marts.dim_file")["n"][0] == 8
     with pytest.raises(AttributeError, match="the marts are facts, facts_all"):
         _ = marts.fact
+
+
+def test_status_shows_the_last_runs_and_files_not_published(samples_run: Run, tmp_path) -> None:
+    """Issue 11: `budgetwh status` shows last runs, files not published and why, dbt warnings."""
+    import io
+    from contextlib import redirect_stdout
+
+    from budgetwh import runlog
+    from budgetwh.cli import main as cli_main
+
+    wh = tmp_path / "budget.duckdb"
+    shutil.copy(samples_run.warehouse, wh)
+    runlog.append(wh, {"outcome": "published", "seconds": 60.0, "loaded": 8, "published": 8, "checks": {"fail": 2}})
+    runlog.append(wh, {"outcome": "failed", "seconds": 3.0, "error": "DbtError: dbt build failed"})
+    with duckdb.connect(str(wh)) as con:  # a file the run refused, as dbt would have built its row
+        con.execute(
+            """insert into marts.dim_file by name
+               select 'big.txt' as path, 'refused' as file_status, false as is_published, now() as seen_at,
+                      '300.0 MB, over the limit of 200 MB (BUDGETWH_MAX_FILE_MB): not read' as reason"""
+        )
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli_main(["status", "--warehouse", str(wh)]) == 0
+    text = " ".join(out.getvalue().split())
+    assert "last 2 runs" in text
+    assert text.index("│ failed │") < text.index("│ published │")  # newest first
+    assert "DbtError: dbt build failed" in text
+    assert "1 files not published from the raw folder" in text
+    assert "big.txt │ refused" in text and "BUDGETWH_MAX_FILE_MB" in text
