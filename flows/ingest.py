@@ -113,9 +113,9 @@ IO_RETRIES = {"retries": 2, "retry_delay_seconds": 5, "retry_condition_fn": _tra
 
 
 @task(**IO_RETRIES)
-def discover(raw_dir: Path) -> list[Path]:
-    """List the source files to ingest."""
-    return pipeline.discover(raw_dir)
+def survey(raw_dir: Path) -> list[pipeline.Surveyed]:
+    """Every file under the raw folder, with why it is not read when it is not."""
+    return pipeline.survey(raw_dir)
 
 
 @task
@@ -250,13 +250,14 @@ def _ingest(
                 duckdb.__version__,
                 aside,
             )
-        found = discover(settings.raw_dir)
+        surveyed = survey(settings.raw_dir)  # the folder is walked once per run
+        found = pipeline.documents(surveyed)
         prints = {p: pipeline.fingerprint(p) for p in found}  # each file read and hashed once
         paths, copies = pipeline.without_copies(found, settings.raw_dir, prints)
-        skipped = pipeline.skipped(settings.raw_dir) + copies
+        skipped = pipeline.skipped(settings.raw_dir, surveyed) + copies
         for name, reason in skipped:
             log.warning("skipped %s: %s", name, reason)
-        files = pipeline.inventory(settings.raw_dir, paths, copies, prints)
+        files = pipeline.inventory(settings.raw_dir, surveyed, paths, copies, prints)
         skip = pipeline.current_ids(settings.warehouse)
         code = state.code_hash()
         changed = pipeline.changed_files(paths, skip, prints)

@@ -21,10 +21,11 @@ ZHENGXIE_2019 = RAW / "江苏省政协办公厅2019年预算公开表.pdf"
 
 
 def _inventory(raw: Path) -> dict[str, pipeline.InventoryRow]:
-    found = pipeline.discover(raw)
+    surveyed = pipeline.survey(raw)
+    found = pipeline.documents(surveyed)
     prints = {p: pipeline.fingerprint(p) for p in found}
     kept, copies = pipeline.without_copies(found, raw, prints)
-    return {r.path: r for r in pipeline.inventory(raw, kept, copies, prints)}
+    return {r.path: r for r in pipeline.inventory(raw, surveyed, kept, copies, prints)}
 
 
 def test_every_file_under_the_raw_folder_has_an_inventory_row_saying_what_it_is(tmp_path: Path) -> None:

@@ -56,6 +56,9 @@ class LoadSummary:
     load_seconds: float = 0.0  # time spent writing, for the benchmark
 
 
+Surveyed = tuple[Path, str | None, str]  # (path, None | "skipped" | "refused", why not read)
+
+
 def discover(raw_dir: Path) -> list[Path]:
     """Every document under the raw folder, in a stable order.
 
@@ -63,12 +66,18 @@ def discover(raw_dir: Path) -> list[Path]:
     reported by name; other files (manifests, notes, spreadsheets of metadata
     in JSON or CSV) are not documents, and files over the limits are refused.
     """
-    return sorted(p for p, status, _ in _survey(raw_dir) if status is None)
+    return documents(survey(raw_dir))
 
 
-def skipped(raw_dir: Path) -> list[tuple[str, str]]:
+def documents(surveyed: list[Surveyed]) -> list[Path]:
+    """The files of a survey that are read as documents."""
+    return sorted(p for p, status, _ in surveyed if status is None)
+
+
+def skipped(raw_dir: Path, surveyed: list[Surveyed] | None = None) -> list[tuple[str, str]]:
     """Files under the raw folder that are not read, each with why: nothing is left out unsaid."""
-    return [(str(p.relative_to(raw_dir)), reason) for p, status, reason in _survey(raw_dir) if status is not None]
+    rows = survey(raw_dir) if surveyed is None else surveyed
+    return [(str(p.relative_to(raw_dir)), reason) for p, status, reason in rows if status is not None]
 
 
 def fingerprint(path: Path) -> tuple[str, list[str]]:
@@ -107,14 +116,15 @@ def without_copies(
     return kept, copies
 
 
-def _survey(raw_dir: Path) -> list[tuple[Path, str | None, str]]:
+def survey(raw_dir: Path) -> list[Surveyed]:
     """Every file under the raw folder: (path, None, "") for a document to read, else
-    (path, "skipped" | "refused", why). Sizes come from the directory, never a read."""
+    (path, "skipped" | "refused", why). Sizes come from the directory, never a read.
+    A run surveys once and derives its documents, skips and inventory from it."""
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     root = raw_dir.resolve()
     max_bytes, max_text_bytes = limits.file_bytes(), limits.text_bytes()
-    out: list[tuple[Path, str | None, str]] = []
+    out: list[Surveyed] = []
     for p in sorted(raw_dir.rglob("*")):
         if p.is_dir() or p.name in IGNORED_NAMES:
             continue
@@ -150,7 +160,11 @@ class InventoryRow:
 
 
 def inventory(
-    raw_dir: Path, kept: list[Path], copies: list[tuple[str, str]], prints: dict[Path, tuple[str, list[str]]]
+    raw_dir: Path,
+    surveyed: list[Surveyed],
+    kept: list[Path],
+    copies: list[tuple[str, str]],
+    prints: dict[Path, tuple[str, list[str]]],
 ) -> list[InventoryRow]:
     """A row for every file under the raw folder: what it is, or why it was not read."""
 
@@ -165,7 +179,7 @@ def inventory(
     copy_of = {name: reason for name, reason in copies}
     first_by_id = {prints[p][0]: str(p.relative_to(raw_dir)) for p in kept}
     rows: list[InventoryRow] = []
-    for p, status, reason in _survey(raw_dir):
+    for p, status, reason in surveyed:
         rel = str(p.relative_to(raw_dir))
         size, mtime = stat(p, status)
         if status is not None:
