@@ -26,9 +26,10 @@ lint: install
 	$(BIN)/ruff format --check src flows expectations tests bench
 
 # pytest covers parsers, loader, the flow end to end, dbt tests (dbt build) and
-# the GX checkpoint, on the sample documents and fixtures derived from them.
+# the GX checkpoint, on the sample documents and fixtures derived from them; two
+# workers, a test file each at a time (files share their flow runs).
 test: install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install
 	$(BIN)/python bench/run.py

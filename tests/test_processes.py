@@ -79,9 +79,32 @@ def _reader_counts(wh: Path) -> str:
         "with duckdb.connect(sys.argv[1], read_only=True) as c:\n"
         "    print(c.execute('select count(*) from marts.dim_document').fetchone()[0])\n"
     )
+    return _in_another_process(code, wh)
+
+
+def _in_another_process(code: str, wh: Path) -> str:
     done = subprocess.run([sys.executable, "-c", code, str(wh)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def _superset_reader(wh: Path) -> str:
+    """What Superset does, from another process: SQLAlchemy through duckdb-engine with the URL
+    docs/bi.md gives. It lists the marts, counts documents, and is refused a write."""
+    code = (
+        "import sys, sqlalchemy as sa\n"
+        "engine = sa.create_engine(f'duckdb:///{sys.argv[1]}?access_mode=read_only')\n"
+        "with engine.connect() as c:\n"
+        "    assert 'fct_budget_figure' in sa.inspect(c).get_table_names(schema='marts')\n"
+        "    try:\n"
+        "        c.execute(sa.text('create table marts.bi_scratch (x int)'))\n"
+        "        sys.exit('a BI connection could write')\n"
+        "    except sa.exc.DBAPIError as exc:\n"
+        "        assert 'read-only' in str(exc), exc\n"
+        "        c.rollback()\n"
+        "    print(c.execute(sa.text('select count(*) from marts.dim_document')).scalar())\n"
+    )
+    return _in_another_process(code, wh)
 
 
 # stage, seconds it runs on after being stopped at its start before the kill
@@ -140,6 +163,8 @@ def test_killed_runs_leave_the_published_file_then_a_run_publishes_new_versions_
             )
             assert second.returncode == EXIT_LOCKED, second.stderr[-2000:]
             assert f"budgetwh run: another run is building {wh} (pid {proc.pid} since" in second.stderr
+        if stage == "publish":
+            assert _superset_reader(wh) == "3"  # while the run is about to swap the file in
         if runs_on:
             os.killpg(proc.pid, signal.SIGCONT)
             time.sleep(runs_on)

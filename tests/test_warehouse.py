@@ -213,7 +213,7 @@ def test_open_gives_the_marts_as_polars_frames_read_only(samples_run: Run) -> No
     assert isinstance(facts["amount_wan"].drop_nulls()[0], Decimal)  # money stays exact
     assert marts.documents.height == 8
     assert marts.sql("select count(*) as n from marts.dim_file")["n"][0] == 8
-    with pytest.raises(AttributeError, match="the marts are facts, facts_all"):
+    with pytest.raises(AttributeError, match="the marts are figures, unit_figures"):
         _ = marts.fact
 
 

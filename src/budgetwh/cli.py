@@ -73,10 +73,52 @@ def cmd_checks(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no checks with status {', '.join(statuses)}")
         return 0
-    table = [cols, *[["" if v is None else str(v) for v in r] for r in rows]]
-    widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
-    for r in table:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    _print_table(cols, rows)
+    return 0
+
+
+def _print_table(cols: list[str], rows: list[tuple]) -> None:
+    """A table whose columns line up with Chinese text (rich counts a Han character as two cells)."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for col in cols:
+        table.add_column(col, no_wrap=True)
+    for r in cells:
+        table.add_row(*r)
+    # as wide as the widest line, so a row never wraps (a pager or a file takes it whole)
+    width = sum(max(cell_len(x) for x in [c, *(r[i] for r in cells)]) + 2 for i, c in enumerate(cols))
+    Console(width=max(80, width), soft_wrap=True).print(table)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from budgetwh.report import ReportError, build_report
+
+    settings = load_settings(warehouse=args.warehouse)
+    try:
+        report = build_report(settings.warehouse, args.out, department=args.department)
+    except ReportError as exc:
+        print(f"budgetwh report: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"report  {report.path}  ({report.disclosures} disclosures, {report.charts} charts, {report.findings} findings)"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from budgetwh.export import ExportError, export
+
+    settings = load_settings(warehouse=args.warehouse)
+    try:
+        done = export(settings.warehouse, args.out, [f.strip() for f in args.format.split(",")])
+    except ExportError as exc:
+        print(f"budgetwh export: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(done.summary()))
     return 0
 
 
@@ -188,6 +230,20 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--warehouse", type=Path, default=None)
     status.add_argument("--runs", type=int, default=10, help="how many runs to show (default 10)")
     status.set_defaults(func=cmd_status)
+
+    export = sub.add_parser("export", help="write the published marts as Parquet, CSV and Excel workbooks")
+    export.add_argument("--warehouse", type=Path, default=None)
+    export.add_argument("--out", type=Path, default=Path("export"), help="output folder (default export/)")
+    export.add_argument(
+        "--format", default="parquet,csv,xlsx", help="parquet, csv, xlsx, comma-separated (default all)"
+    )
+    export.set_defaults(func=cmd_export)
+
+    report = sub.add_parser("report", help="write a static HTML report (charts and findings) that opens offline")
+    report.add_argument("--warehouse", type=Path, default=None)
+    report.add_argument("--out", type=Path, default=Path("report/index.html"), help="default report/index.html")
+    report.add_argument("--department", default=None, help="only departments whose name contains this")
+    report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser("serve", help="run the ingest on a schedule (needs a Prefect server, PREFECT_API_URL)")
     when = serve.add_mutually_exclusive_group()

@@ -14,6 +14,11 @@ import polars as pl
 from budgetwh.settings import load_settings
 
 MARTS = {
+    "figures": "fct_budget_figure",
+    "unit_figures": "fct_unit_budget_figure",
+    "year_on_year": "fct_figure_year_on_year",
+    "composition": "fct_figure_composition",
+    "findings": "fct_rule_findings_by_publisher",
     "facts": "fact_budget_line",
     "facts_all": "fact_budget_line_all",
     "checks": "fct_rule_check",

@@ -1,0 +1,52 @@
+{# grain: one row per department × subject × fund scope × figure × phase × year for which an
+   earlier year of the same department is loaded: the figure against the nearest earlier
+   year's, with the change in 万元 and in percent.
+   input: fct_budget_figure.
+   rules: a department is its unit_key (region + printed code, or the name where no code is
+   printed); a gap of years is kept and marked (is_consecutive false), not skipped. #}
+with figures as (
+    select
+        figure_id,
+        coalesce(unit_key, region_key || '|' || department_name) as department_key,
+        unit_key,
+        region_key,
+        department_name,
+        subject_key,
+        subject_classification,
+        subject_name,
+        subject_level,
+        fund_scope,
+        figure,
+        phase,
+        fiscal_year,
+        amount_wan
+    from {{ ref('fct_budget_figure') }}
+),
+
+paired as (
+    select
+        *,
+        lag(fiscal_year) over w as previous_year,
+        lag(amount_wan) over w as previous_amount_wan,
+        lag(figure_id) over w as previous_figure_id
+    from figures
+    window w as (partition by department_key, subject_key, fund_scope, figure, phase order by fiscal_year)
+),
+
+final as (
+    select
+        * exclude (amount_wan, previous_year, previous_amount_wan),
+        previous_year,
+        fiscal_year - previous_year = 1 as is_consecutive,
+        amount_wan,
+        previous_amount_wan,
+        amount_wan - previous_amount_wan as change_wan,
+        case
+            when previous_amount_wan != 0
+                then cast(round((amount_wan - previous_amount_wan) * 100 / previous_amount_wan, 2) as decimal(12, 2))
+        end as change_pct
+    from paired
+    where previous_year is not null
+)
+
+select * from final

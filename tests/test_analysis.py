@@ -1,0 +1,249 @@
+"""The analysts' side of the published warehouse: canonical figures a plain sum can use.
+
+Expected figures come from lists typed off the documents (tests/fixtures/expected_facts.csv,
+tests/fixtures/realdocs/*.totals.csv), never from the parser. Uses the shared run over raw/.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from tests.conftest import FIXTURES, Run
+
+SAMPLE_DEPARTMENTS = {
+    "000_e4a04ce1a9052b5d.txt": "秦皇岛市科学技术协会",
+    "001_3c6e109f9b0f145a.txt": "张家口市科学技术协会",
+}
+# 部门预算支出总表 columns as printed: 3 合计, 4 基本支出, 5 项目支出.
+EXPENSE_COLUMNS = {3: "expense_total", 4: "expense_basic", 5: "expense_project"}
+
+
+def hand_listed_department_expense() -> dict[tuple[str, str, str], Decimal]:
+    """(department, function subject, figure) → amount, from the hand-made cell list."""
+    out = {}
+    with (FIXTURES / "expected_facts.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["table_title"] == "部门预算支出总表" and row["subject_code"]:
+                figure = EXPENSE_COLUMNS[int(row["column_no"])]
+                key = (SAMPLE_DEPARTMENTS[row["seed_file"]], f"function:{row['subject_code']}", figure)
+                out[key] = Decimal(row["amount"])
+    return out
+
+
+def test_a_plain_sum_by_department_year_and_subject_is_the_printed_figure(samples_run: Run) -> None:
+    """Each printed 支出总表 amount (all funds) is one canonical figure, whatever number of
+    tables and unit levels repeat it; the same sum over the raw facts counts it many times."""
+    expected = hand_listed_department_expense()
+    got = {
+        (department, subject, figure): total
+        for department, subject, figure, total in samples_run.sql(
+            """select department_name, subject_key, figure, sum(amount_wan)
+               from marts.fct_budget_figure
+               where fund_scope = 'all_funds' and subject_classification = 'function'
+                 and department_name in ('秦皇岛市科学技术协会', '张家口市科学技术协会')
+                 and figure in ('expense_total', 'expense_basic', 'expense_project')
+               group by all"""
+        )
+    }
+    assert got == expected
+    naive = samples_run.sql(
+        """select sum(f.amount_wan) from marts.fact_budget_line f join marts.dim_document d using (document_id)
+           where d.file_name = '000_e4a04ce1a9052b5d.txt' and f.subject_key = 'function:206'"""
+    )[0][0]
+    assert naive > 10 * expected[("秦皇岛市科学技术协会", "function:206", "expense_total")]
+
+
+def test_one_figure_per_grain_each_traced_to_a_printed_cell(samples_run: Run) -> None:
+    rows = samples_run.sql(
+        """select count(*), count(distinct (disclosure_key, subject_key, fund_scope, figure)),
+                  count(*) filter (where source_locator is null or file_name is null or line_label is null),
+                  count(*) filter (where printed_count > 1)
+           from marts.fct_budget_figure"""
+    )
+    total, distinct, untraced, repeated = rows[0]
+    assert total == distinct and untraced == 0
+    assert repeated > 0  # figures printed in several tables are there once
+    # the figure points at a fact of the published fact table with the same amount
+    assert samples_run.sql(
+        """select count(*) from marts.fct_budget_figure g
+           left join marts.fact_budget_line f using (fact_id)
+           where f.fact_id is null or (g.summed_rows = 1 and f.amount_wan != g.amount_wan)"""
+    ) == [(0,)]
+
+
+def test_real_pdf_total_expense_is_one_figure(samples_run: Run) -> None:
+    """江苏 2019: the 支出预算总表 合计 read off page 3 of each file is the all-funds expense total."""
+    printed = {}
+    for name in ("inventory_jiangsu_renda", "inventory_jiangsu_zhengxie"):
+        with (FIXTURES / "realdocs" / f"{name}.totals.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if "2019" in row["file"] and row["table_title"] == "支出预算总表" and row["column_label"] == "合计":
+                    printed[row["file"]] = Decimal(row["amount"].replace(",", ""))
+    assert len(printed) == 2
+    got = dict(
+        samples_run.sql(
+            """select file_name, amount_wan from marts.fct_budget_figure
+               where figure = 'expense_total' and fund_scope = 'all_funds' and subject_key = 'balance:total'
+                 and file_name in (select unnest(?))""",
+            [list(printed)],
+        )
+    )
+    assert got == printed
+
+
+def test_units_are_apart_from_their_department(samples_run: Run) -> None:
+    """秦皇岛 prints its department and its one unit (731001) with the same figures: the unit's
+    are in fct_unit_budget_figure, so neither mart counts them twice."""
+    department, unit = (
+        samples_run.sql(
+            f"""select sum(amount_wan) from marts.{mart}
+                where department_name = '秦皇岛市科学技术协会' and subject_key = 'function:206'
+                  and fund_scope = 'all_funds' and figure = 'expense_total'"""
+        )[0][0]
+        for mart in ("fct_budget_figure", "fct_unit_budget_figure")
+    )
+    assert department == unit == Decimal("657.82")
+
+
+def test_narrative_figures_only_where_no_table_prints_them(samples_run: Run) -> None:
+    """004 (武汉青山区) has no tables: its total comes from its 情况说明 (415.51 万元 as printed),
+    while 000's comes from a table although its narrative states it too."""
+    rows = dict(
+        samples_run.sql(
+            """select file_name, (source_kind, amount_wan) from marts.fct_budget_figure
+               where figure = 'expense_total' and fund_scope = 'all_funds'
+                 and subject_key = 'balance:expense_current_total'
+                 and file_name in ('000_e4a04ce1a9052b5d.txt', '004_c475e0477e87c15d.txt')"""
+        )
+    )
+    assert rows == {
+        "000_e4a04ce1a9052b5d.txt": ("table", Decimal("657.82")),
+        "004_c475e0477e87c15d.txt": ("narrative", Decimal("415.51")),
+    }
+
+
+def test_export_parquet_csv_and_workbooks_keep_every_amount_exact(samples_run: Run, tmp_path: Path) -> None:
+    import duckdb
+    import openpyxl
+    import polars as pl
+
+    from budgetwh.export import export
+
+    done = export(samples_run.warehouse, tmp_path)
+    # Parquet: partitioned by year and phase, DECIMAL amounts, the same rows and totals
+    facts = tmp_path / "parquet" / "fact_budget_line"
+    assert {p.parent.name for p in facts.rglob("*.parquet")} == {"phase=budget", "phase=final"}
+    with duckdb.connect() as con:
+        back = con.execute(
+            f"""select count(*), sum(amount_wan), typeof(any_value(amount_wan))
+                from read_parquet('{facts}/**/*.parquet', hive_partitioning = true)"""
+        ).fetchone()
+    stored = samples_run.sql(
+        "select count(*), sum(amount_wan), typeof(any_value(amount_wan)) from marts.fact_budget_line"
+    )
+    assert back == stored[0] and back[2].startswith("DECIMAL")
+    # CSV: a byte-order mark for Excel, labels as printed, amounts as the exact digits
+    path = tmp_path / "csv" / "fct_budget_figure.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = pl.read_csv(path, infer_schema=False)
+    assert frame.height == samples_run.sql("select count(*) from marts.fct_budget_figure")[0][0]
+    assert (
+        sum(Decimal(v) for v in frame["amount_wan"])
+        == samples_run.sql("select sum(amount_wan) from marts.fct_budget_figure")[0][0]
+    )
+    assert "科学技术支出" in set(frame["subject_name"])
+    # Excel: one workbook per published disclosure; 秦皇岛's 支出总表 laid out as printed
+    published = samples_run.sql("select count(*) from marts.dim_disclosure where is_published")[0][0]
+    assert len(done.files["xlsx"]) == published
+    book = openpyxl.load_workbook(tmp_path / "xlsx" / "秦皇岛市科学技术协会_2022_预算.xlsx")
+    sheet = next(book[n] for n in book.sheetnames if n.endswith("部门预算支出总表"))
+    header = [c.value for c in sheet[3]]
+    by_label = {row[header.index("项目")]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    printed = {3: "合计", 4: "基本支出", 5: "项目支出"}
+    checked = 0
+    with (FIXTURES / "expected_facts.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["seed_file"].startswith("000") and row["table_title"] == "部门预算支出总表":
+                value = by_label[row["line_label"]][header.index(printed[int(row["column_no"])])]
+                assert Decimal(str(value)) == Decimal(row["amount"]), row
+                checked += 1
+    assert checked == 16
+    assert (
+        book["facts"].max_row - 1
+        == samples_run.sql("select count(*) from marts.fact_budget_line where file_name = '000_e4a04ce1a9052b5d.txt'")[
+            0
+        ][0]
+    )
+
+
+def test_export_refuses_an_unknown_format_naming_the_formats(samples_run: Run, tmp_path: Path) -> None:
+    from budgetwh.cli import main
+
+    assert main(["export", "--warehouse", str(samples_run.warehouse), "--out", str(tmp_path), "--format", "pdf"]) == 2
+    assert not any(tmp_path.iterdir())
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    # the report draws its charts with inlined JavaScript after load: give it time
+    "--virtual-time-budget=15000",
+]
+
+
+def test_report_is_one_offline_file_with_charts_and_the_findings(samples_run: Run, tmp_path: Path) -> None:
+    import re
+
+    from budgetwh.report import build_report
+
+    report = build_report(samples_run.warehouse, tmp_path / "report.html")
+    page = report.path.read_text(encoding="utf-8")
+    # nothing fetched from anywhere: no src/href to a network address, the Vega bundle inline
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "vegaEmbed" in page and report.charts >= 3
+    # the two genuine inconsistencies of 004 are listed with their line
+    assert report.findings >= 2 and "narrative_yoy_amount" in page and "line 868" in page
+    assert "科学技术支出" in page and "657.82" in page
+
+
+def test_report_screenshot_in_chromium_shows_the_charts(samples_run: Run, tmp_path: Path) -> None:
+    """Opens the report in headless Chromium (Debian's `chromium`; .ci/run installs it where
+    apt can) and checks the page drew its charts: SVG in the DOM, chart colour on the screen."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from budgetwh.report import build_report
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium): the report screenshot is not checked")
+    report = build_report(samples_run.warehouse, tmp_path / "report.html")
+    profile = tmp_path / "chromium-profile"
+    base = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    dom = subprocess.run(
+        [*base, "--dump-dom", report.path.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert dom.count('class="marks"') >= report.charts  # each chart became an SVG
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [*base, "--window-size=1280,1600", f"--screenshot={shot}", report.path.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    from PIL import Image
+
+    pixels = Image.open(shot).convert("RGB").get_flattened_data()
+    # Vega's first category colour (#4c78a8) fills the bars of the first chart
+    bars = sum(1 for r, g, b in pixels if abs(r - 76) < 12 and abs(g - 120) < 12 and abs(b - 168) < 12)
+    assert bars > 2_000, f"{bars} pixels of chart colour in {shot}"
