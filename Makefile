@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run docs test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,6 +20,11 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/budgetwh run
+	$(BIN)/budgetwh docs
+
+# dbt's documentation of the published marts, one HTML file that opens offline.
+docs: install
+	$(BIN)/budgetwh docs
 
 lint: install
 	$(BIN)/ruff check src flows expectations tests bench

@@ -109,6 +109,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from budgetwh.dbt_build import DbtError, dbt_docs
+
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        print(f"budgetwh docs: no warehouse at {settings.warehouse}: run `budgetwh run` first", file=sys.stderr)
+        return 2
+    try:
+        site = dbt_docs(settings.warehouse, args.out or settings.work_dir / "docs")
+    except DbtError as exc:
+        print(f"budgetwh docs: {exc}", file=sys.stderr)
+        return 1
+    print(f"docs       {site}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from budgetwh.export import ExportError, export
 
@@ -238,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="parquet,csv,xlsx", help="parquet, csv, xlsx, comma-separated (default all)"
     )
     export.set_defaults(func=cmd_export)
+
+    docs = sub.add_parser("docs", help="write dbt's documentation of the marts as one static HTML file")
+    docs.add_argument("--warehouse", type=Path, default=None)
+    docs.add_argument("--out", type=Path, default=None, help="folder (default build/<warehouse>-<hash>/docs)")
+    docs.set_defaults(func=cmd_docs)
 
     report = sub.add_parser("report", help="write a static HTML report (charts and findings) that opens offline")
     report.add_argument("--warehouse", type=Path, default=None)

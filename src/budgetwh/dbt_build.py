@@ -82,3 +82,40 @@ def dbt_build(
     if problems or not result.success:
         raise DbtError("dbt build failed:\n" + "\n".join(problems or [f"(see {logs / 'dbt.log'})"]))
     return warnings
+
+
+def dbt_docs(warehouse: Path, out_dir: Path, project_dir: Path = REPO_ROOT) -> Path:
+    """Generate dbt's documentation site for `warehouse` as one static HTML file; return its path.
+
+    dbt reads the catalog (columns and types) from the database and opens it read-write, so it
+    reads a copy: the published file is never opened for writing.
+    """
+    import shutil
+    import tempfile
+
+    from dbt.cli.main import dbtRunner
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        copy = Path(tmp) / warehouse.name
+        shutil.copy2(warehouse, copy)
+        args = [
+            "docs",
+            "generate",
+            "--static",
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--target-path",
+            str(out_dir),
+            "--log-path",
+            str(out_dir / "logs"),
+            "--quiet",
+        ]
+        with _warehouse_env(copy):
+            result = dbtRunner().invoke(args)
+    if result.exception is not None or not result.success:
+        log = out_dir / "logs" / "dbt.log"
+        raise DbtError(f"dbt docs generate failed: {result.exception or f'see {log}'}")
+    return out_dir / "static_index.html"

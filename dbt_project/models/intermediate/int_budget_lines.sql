@@ -1,4 +1,4 @@
-{# grain: one amount per document × unit × table × line × measure, for every
+{# grain: one printed amount per document × table × row × side × column, for every
    loaded document (published or not). Table cells and narrative figures in one
    shape; narrative figures use table_code 'narrative' and the metric as measure.
    inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units. #}

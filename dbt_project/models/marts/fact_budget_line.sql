@@ -1,4 +1,4 @@
-{# grain: one amount per document × unit × table × line × measure, for published
+{# grain: one printed amount per document × table × row × side × column, for published
    documents only (the latest version, passed, or failed but accepted): the default
    for BI users.
    Amounts: amount_wan in 万元 (DECIMAL); amount_printed and amount_unit as printed. #}

@@ -1,4 +1,4 @@
-{# grain: one amount per document × unit × table × line × measure, every loaded
+{# grain: one printed amount per document × table × row × side × column, every loaded
    document, published or not, earlier versions included, with the document's
    validation status and whether it is the latest version. #}
 with lines as (
