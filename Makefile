@@ -27,8 +27,8 @@ docs: install
 	$(BIN)/budgetwh docs
 
 lint: install
-	$(BIN)/ruff check src flows expectations tests bench
-	$(BIN)/ruff format --check src flows expectations tests bench
+	$(BIN)/ruff check src flows expectations tests bench tools
+	$(BIN)/ruff format --check src flows expectations tests bench tools
 
 # pytest covers parsers, loader, the flow end to end, dbt tests (dbt build) and
 # the GX checkpoint, on the sample documents and fixtures derived from them; two

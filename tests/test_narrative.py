@@ -136,7 +136,10 @@ def test_evidence_sentence_and_line_are_kept() -> None:
     [
         ("山海关区科学技术协会", "河北省/秦皇岛市/山海关区"),  # county → its city and province
         ("邓州市自然资源和规划局", "河南省/南阳市/邓州市"),  # county-level city
-        ("新疆维吾尔自治区乌鲁木齐市天山区财政局", "新疆维吾尔自治区/乌鲁木齐市/天山区"),  # not in the gazetteer
+        ("新疆维吾尔自治区乌鲁木齐市天山区财政局", "新疆维吾尔自治区/乌鲁木齐市/天山区"),
+        ("中共上海市普陀区委社会工作部", "上海市/普陀区"),  # not 舟山's 普陀区; a municipality has no city
+        ("南京市鼓楼区科学技术协会", "江苏省/南京市/鼓楼区"),  # the city printed first decides
+        ("仙桃市财政局", "湖北省/仙桃市"),  # a county-level city directly under its province
         ("某某协会", "unknown"),
     ],
 )
@@ -144,3 +147,31 @@ def test_region_resolution(name: str, key: str) -> None:
     from budgetwh.narrative.identity import resolve_region
 
     assert resolve_region(name).key == key
+
+
+def test_region_codes_are_the_official_list() -> None:
+    """Codes checked against 民政部's list by hand: 山海关区 130303, 南京市 320100, 邓州市 411381."""
+    from budgetwh.narrative.identity import resolve_region
+
+    assert [resolve_region(n).code for n in ("山海关区科学技术协会", "南京市财政局", "邓州市自然资源和规划局")] == [
+        "130303",
+        "320100",
+        "411381",
+    ]
+
+
+def test_a_place_name_several_places_share_resolves_by_context_or_stays_unresolved(tmp_path) -> None:
+    """鼓楼区 is a district of 南京, 徐州, 福州 and 开封. The hand-typed list knew only 开封's, so
+    every 鼓楼区 department resolved there and different departments merged in dim_unit."""
+    from budgetwh.narrative.identity import resolve_region
+    from budgetwh.parse import parse_file
+
+    assert resolve_region("鼓楼区科学技术协会", "福州市鼓楼区2021年部门预算").key == "福建省/福州市/鼓楼区"
+    text = SAMPLE_002.read_text(encoding="utf-8").replace("秦皇岛市", "").replace("山海关区", "鼓楼区")
+    doc = tmp_path / "鼓楼区科协2019年预算.txt"
+    doc.write_text(text, encoding="utf-8")
+    parsed = parse_file(doc)
+    assert parsed.identity.region.key == "unresolved/鼓楼区"
+    assert len(parsed.identity.region.ambiguous) == 4
+    finding = next(f for f in parsed.findings if f.kind == "region_ambiguous")
+    assert "福建省/福州市/鼓楼区" in finding.reason and "河南省/开封市/鼓楼区" in finding.reason

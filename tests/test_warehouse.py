@@ -77,6 +77,13 @@ def test_units_are_local_to_their_region(samples_run: Run) -> None:
     assert ("731001", "秦皇岛市科学技术协会本级", "unit", "河北省/秦皇岛市", True) in units
     keys = samples_run.sql("select count(distinct unit_key) from marts.dim_unit where unit_code = '731'")
     assert keys[0][0] == 3  # 秦皇岛, 张家口 and 山海关区 each have their own 731
+    # GB/T 2260 codes of the official list (checked by hand: 山海关区 130303, 青山区 of 武汉 420107,
+    # 普陀区 of 上海 310107, not 舟山's 330903); the 中共 prefix no longer hides the place
+    codes = dict(samples_run.sql("select unit_name, region_code from marts.dim_unit where kind = 'department'"))
+    assert codes["山海关区科学技术协会"] == "130303"
+    assert codes["武汉市青山区科学技术协会"] == "420107"
+    assert codes["中共上海市普陀区委社会工作部"] == "310107"
+    assert codes["江苏省政协办公厅"] == "320000"
 
 
 def test_one_row_per_document_with_counts(samples_run: Run) -> None:

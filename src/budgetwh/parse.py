@@ -71,6 +71,18 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
         findings.append(Finding("file_cut_short", None, doc.lines[-1].last_line if doc.lines else None, doc.cut_short))
     stream = build_stream(doc, used)
     identity = identify(tables, stream, path.stem)
+    if identity.region.ambiguous:
+        places = ", ".join(identity.region.ambiguous)
+        findings.append(
+            Finding(
+                "region_ambiguous",
+                None,
+                None,
+                f"{identity.department_name}: {identity.region.county or identity.region.city} is in {places};"
+                " the document does not say which, so its units are keyed unresolved",
+                identity.department_name or "",
+            )
+        )
     figures = extract_figures(stream, identity.fiscal_year)
     phase = document_phase(tables, stream.text)
     for t in tables:

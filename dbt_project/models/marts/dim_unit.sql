@@ -1,5 +1,5 @@
 {# grain: one row per unit (department or unit) across all documents.
-   input: int_units. rules: a unit's name and parent come from its latest document. #}
+   inputs: int_units, admin_divisions (seed: the region's GB/T 2260 code). rules: a unit's name and parent come from its latest document. #}
 with units as (
     select u.*, d.fiscal_year, d.ingested_at
     from {{ ref('int_units') }} as u
@@ -13,6 +13,10 @@ ranked as (
     from units
 ),
 
+divisions as (
+    select region_key, code as region_code from {{ ref('admin_divisions') }}
+),
+
 final as (
     select
         unit_key,
@@ -22,10 +26,12 @@ final as (
         kind,
         parent_unit_key,
         region_key,
+        d.region_code,
         province,
         city,
         county
     from ranked
+    left join divisions as d using (region_key)
     where recency = 1
 )
 

@@ -19,7 +19,7 @@ from budgetwh.narrative.stream import Stream
 from budgetwh.settings import REPO_ROOT
 from budgetwh.tables.recognize import Table
 
-REGIONS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "regions.csv"
+DIVISIONS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "admin_divisions.csv"
 ORG_SUFFIX = r"(?:协会|委员会|局|委|办公室|中心|研究院|院|联合会|会|厅|部|处|所|馆|站|队|学校|医院)"
 YEAR_PATTERNS = (
     re.compile(r"(?P<y>\d{4})年(?:度)?(?:部门|单位)?[预决]算"),
@@ -38,15 +38,20 @@ CODE_PATTERNS = (
 
 @dataclass(frozen=True)
 class Region:
-    """A place in the gazetteer: county → city → province."""
+    """A place of the administrative division list: county → city → province, with its code."""
 
     province: str | None
     city: str | None
     county: str | None
+    code: str | None = None  # GB/T 2260 (six digits) of the most specific level resolved
+    # A place name found in several places the document does not tell apart: their paths.
+    ambiguous: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """A stable natural key: the path of names, e.g. 河北省/秦皇岛市/山海关区."""
+        if self.ambiguous:
+            return f"unresolved/{self.county or self.city}"
         return "/".join(p for p in (self.province, self.city, self.county) if p) or "unknown"
 
 
@@ -62,36 +67,43 @@ class Identity:
 
 
 @cache
-def _gazetteer(path: Path = REGIONS_SEED) -> dict[str, list[dict[str, str]]]:
-    """Place name → its gazetteer rows (a county name may recur under several cities)."""
+def _gazetteer(path: Path = DIVISIONS_SEED) -> dict[str, list[dict[str, str]]]:
+    """Place name → its divisions (鼓楼区 is a district of 南京, 徐州, 福州 and 开封)."""
     places: dict[str, list[dict[str, str]]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            places.setdefault(row["region_name"], []).append(row)
+            places.setdefault(row["name"], []).append(row)
     return places
 
 
 @cache
 def _places_longest_first() -> tuple[str, ...]:
-    """Gazetteer names, longest first, so 武汉市青山区 wins over a shorter prefix."""
+    """Place names, longest first, so 武汉市青山区 wins over a shorter prefix."""
     return tuple(sorted(_gazetteer(), key=len, reverse=True))
 
 
-# Places not in the gazetteer are still told apart by the names printed at the
-# start of the department's name, classified by their suffix.
+# Places not in the list are still told apart by the names printed at the start of the
+# department's name, classified by their suffix.
 PLACE_PREFIX = re.compile(
     r"^(?P<province>\S{2,8}?(?:省|自治区))?(?P<city>\S{2,5}?(?:市|自治州|地区|盟))?(?P<county>\S{1,6}?(?:区|县|旗))?"
 )
+# Party organs print their place after 中共 (中共上海市普陀区委…).
+PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
+
+
+def _fits(row: dict[str, str], province: str | None, city: str | None) -> bool:
+    return (not city or row["city"] == city or row["name"] == city) and (not province or row["province"] == province)
 
 
 def resolve_region(name: str | None, text: str = "") -> Region:
     """Resolve the places a department's name starts with (秦皇岛市…, 武汉市青山区…).
 
-    A county whose name recurs under several cities takes the city the name
-    prints, else the one the document's text mentions, else stays without one.
+    A name that several divisions share takes the one under the city or province the name
+    prints first, else the one whose city or province the document's text names; when
+    neither tells them apart the region stays unresolved and lists the candidates.
     """
     gaz = _gazetteer()
-    rest = name or ""
+    rest = PARTY_PREFIX.sub("", name or "")
     found: list[str] = []
     while rest:
         place = next((p for p in _places_longest_first() if rest.startswith(p)), None)
@@ -100,24 +112,25 @@ def resolve_region(name: str | None, text: str = "") -> Region:
         found.append(place)
         rest = rest[len(place) :]
     if not found:
-        m = PLACE_PREFIX.match(name or "")
+        m = PLACE_PREFIX.match(PARTY_PREFIX.sub("", name or ""))
         if not m or not any(m.groupdict().values()):
             return Region(None, None, None)
         return Region(m.group("province"), m.group("city"), m.group("county"))
-    levels: dict[str, str | None] = {"province": None, "city": None, "county": None}
+    province = city = None
+    row: dict[str, str] | None = None
     for place in found:
-        rows = gaz[place]
-        parent = levels["city"] or levels["province"]
-        fitting = [r for r in rows if not parent or parent in (r["parent_name"], r["province"])]
-        if len(fitting) > 1:
-            fitting = [r for r in fitting if r["parent_name"] and r["parent_name"] in text] or fitting
-        row = fitting[0] if len(fitting) == 1 else {**rows[0], "parent_name": "", "province": ""}
-        levels[row["level"]] = place
-        if row["level"] == "county" and not levels["city"]:
-            levels["city"] = row["parent_name"] or None
-        if not levels["province"]:
-            levels["province"] = row["province"] or None
-    return Region(levels["province"], levels["city"], levels["county"])
+        rows = [r for r in gaz[place] if _fits(r, province, city)] or gaz[place]
+        if len(rows) > 1:
+            named = [r for r in rows if (r["city"] and r["city"] in text) or r["province"] in text]
+            rows = named if len(named) == 1 else rows
+        if len(rows) > 1:
+            return Region(province, city, place, ambiguous=tuple(sorted(r["region_key"] for r in rows)))
+        row = rows[0]
+        province = row["province"]
+        city = row["name"] if row["level"] == "city" else row["city"] or city
+    assert row is not None
+    county = row["name"] if row["level"] == "county" else None
+    return Region(province, city or None, county, code=row["code"])
 
 
 def identify(tables: list[Table], stream: Stream, file_hint: str = "") -> Identity:
