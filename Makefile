@@ -34,7 +34,7 @@ lint: install
 # the GX checkpoint, on the sample documents and fixtures derived from them; two
 # workers, a test file each at a time (files share their flow runs).
 test: install lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import math
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -178,25 +177,6 @@ def _checkpoint(ctx):
     )
 
 
-_GX_REMOTE_ASSET = re.compile(r"https://great-expectations-web-assets\.s3\.us-east-2\.amazonaws\.com/[^\"')\s]*")
-
-
-def _localize_docs_logo(site_dir: Path) -> None:
-    """Data Docs pages embed the GX logo from S3 with ``?d=<now>&dataContextId=<id>``
-    (a tracking beacon fired when the HTML is opened).  Point it at the copy GX
-    already writes to ``static/images``.  (Bootstrap/jQuery still come from public
-    CDNs, so offline the pages render unstyled; no identifiers are sent.)"""
-    logo = site_dir / "static" / "images" / "logo-long.png"
-    for path in site_dir.rglob("*"):
-        if path.suffix not in (".html", ".css") or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8")
-        if "great-expectations-web-assets" not in text:
-            continue
-        rel = os.path.relpath(logo, path.parent).replace(os.sep, "/")
-        path.write_text(_GX_REMOTE_ASSET.sub(rel, text), encoding="utf-8")
-
-
 def _docs_index(ctx) -> Path | None:
     for site in ctx.get_docs_sites_urls(site_name=DATA_DOCS_SITE):
         url = site.get("site_url") or ""
@@ -253,7 +233,9 @@ def run_checkpoint(warehouse: Path, build_dir: Path, *, run_name: str | None = N
     result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=run_id)
     site_dir = Path(ctx.root_directory) / "uncommitted" / "data_docs" / DATA_DOCS_SITE
     if site_dir.is_dir():
-        _localize_docs_logo(site_dir)
+        from expectations.offline_docs import localize
+
+        localize(site_dir)
     seconds["validate"] = time.perf_counter() - t
 
     by_row_no = {int(r["row_no"]): r for r in df.to_dict("records")}

@@ -80,8 +80,10 @@ def table_facts(parsed) -> Counter[tuple]:
 
 
 # Files whose tests run longest (real processes, a real Prefect server): collected first, so
-# that under `pytest -n 2 --dist loadfile` (make test) one worker starts on them while the
-# other takes everything else, instead of both waiting on them at the end.
+# that under `pytest -n 2 --dist loadfile --no-loadscope-reorder` (make test) one worker starts
+# on them while the other takes everything else, instead of both waiting on them at the end.
+# (Without --no-loadscope-reorder xdist sends the files with most tests first, and this file,
+# with three long tests, last.)
 LONGEST_FIRST = ("tests/test_processes.py",)
 
 

@@ -97,3 +97,20 @@ def test_all_within_tolerance_passes_and_writes_data_docs(tmp_path, no_network):
     assert list((build_dir / "gx" / "uncommitted" / "validations").rglob("*.json"))
     # second run into the same build dir (config re-registered from code) still works
     assert run_checkpoint(wh, build_dir).success is True
+    _assert_docs_load_nothing_remote(outcome.docs_index.parent)
+
+
+def _assert_docs_load_nothing_remote(site: Path) -> None:
+    """Every page styles and scripts itself from files in the site (GX links them to CDNs,
+    which left the pages unstyled offline); only plain hyperlinks point outside."""
+    import re
+
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 3  # index, suite, validations
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"""<(link|script|img)[^>]*(href|src)\s*=\s*["']https?://""", text, re.I), page
+        # (GX's own favicon link on validation pages is one level short; not ours to fix)
+        for ref in re.findall(r"""<(?:link rel="stylesheet"|script)[^>]*(?:href|src)\s*=\s*["']([^"'#?]+)""", text):
+            assert (page.parent / ref).exists(), (page, ref)
+    assert "bootstrap.min.css" in (site / "index.html").read_text(encoding="utf-8")
