@@ -18,6 +18,7 @@ import pytest
 
 from budgetwh.cli import main as cli_main
 from tests.conftest import SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, Run, run_flow
+from tests.test_realdocs import REALDOCS
 
 GENUINE_004 = {"narrative_yoy_amount", "narrative_yoy_percent"}  # 比2019年预算增加206.19万元，增长2.04%
 
@@ -49,6 +50,37 @@ class Mutation:
 
 def m(name: str, source: Path, line: int, old: str, new: str, fails: set[str], cites=None, **kw) -> Mutation:
     return Mutation(name, source, line, old, new, frozenset(fails), cites, **kw)
+
+
+@dataclass(frozen=True)
+class PdfMutation:
+    """Print `new` over the number `old` that stands on `label`'s line of a PDF page (1-based)."""
+
+    name: str
+    source: Path
+    page: int
+    label: str
+    old: str
+    new: str
+    fails: frozenset[str]
+    cites: tuple[str, int] | None = None
+
+    def apply(self, folder: Path) -> Path:
+        import pymupdf
+
+        doc = pymupdf.open(self.source)
+        page = doc[self.page - 1]
+        (label,) = page.search_for(self.label)
+        (hit,) = [r for r in page.search_for(self.old) if abs(r.y1 - label.y1) < 3]
+        page.add_redact_annot(hit)
+        page.apply_redactions()
+        page.insert_text((hit.x0, hit.y1 - 3.2), self.new, fontname="tiro", fontsize=10.45)
+        path = folder / f"{self.name}__{self.source.name}"
+        doc.save(path)
+        return path
+
+
+SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
 
 
 # 001 is DOCX text: a row starts at its 序号 line and cell 栏次 k sits k lines below.
@@ -121,6 +153,10 @@ MUTATIONS = [
       {"document_amount_unit"} | GENUINE_004),
     m("document_has_facts", SAMPLE_002, 1, "部门预算公开说明", "部门预算公开说明", {"document_has_facts"},
       keep_lines=12),
+    # A real 决算 (page 13, 一般公共预算财政拨款基本支出决算表): 差旅费 1.15 → 2.15 breaks
+    # 302 商品和服务支出 = Σ its 27 款 (printed 10.23; its items add up to 10.22, one cent of
+    # rounding; 27 rounded terms allow 0.14, so a ten-cent change would still pass as rounding).
+    PdfMutation("final_hierarchy_class", SHEGONGBU_2024, 13, "差旅费", "1.15", "2.15", frozenset({"hierarchy_class"})),
 ]  # fmt: skip
 
 

@@ -5,10 +5,8 @@
    and fails, instead of escaping the check. Blank cells are zero. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    -- These identities are the 预算 tables'; 决算 tables balance differently
-    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
+    -- 预算 and 决算 alike: a 决算 table by function or economic subject adds up by level too.
     where shape = 'subject'
-        and phase is distinct from 'final'
 ),
 
 lines as (
@@ -48,7 +46,8 @@ pairs as (
         p.rule_id,
         p.document_id, p.table_seq, p.table_code, p.scope, p.unit_code, p.amount_unit,
         p.row_seq, p.line_label, p.subject_key, p.source_line,
-        c.row_seq as child_row
+        c.row_seq as child_row,
+        c.subject_key as child_subject
     from parents as p
     left join lines as c
         on c.document_id = p.document_id
@@ -65,8 +64,10 @@ measures as (
     select distinct document_id, table_seq, measure from cells
 ),
 
+-- A line's amounts are its row's cells of its subject: some 决算 基本支出表 print two
+-- blocks of subjects side by side (人员经费 | 公用经费), two lines on one printed row.
 amounts as (
-    select document_id, table_seq, row_seq, measure, amount_wan, amount_text from cells
+    select document_id, table_seq, row_seq, subject_key, measure, amount_wan, amount_text from cells
 ),
 
 final as (
@@ -95,10 +96,10 @@ final as (
         on m.document_id = pr.document_id and m.table_seq = pr.table_seq
     left join amounts as pa
         on pa.document_id = pr.document_id and pa.table_seq = pr.table_seq
-        and pa.row_seq = pr.row_seq and pa.measure = m.measure
+        and pa.row_seq = pr.row_seq and pa.subject_key = pr.subject_key and pa.measure = m.measure
     left join amounts as ca
         on ca.document_id = pr.document_id and ca.table_seq = pr.table_seq
-        and ca.row_seq = pr.child_row and ca.measure = m.measure
+        and ca.row_seq = pr.child_row and ca.subject_key = pr.child_subject and ca.measure = m.measure
     group by all
     having any_value(pa.amount_wan) is not null or count(ca.amount_wan) > 0
 )

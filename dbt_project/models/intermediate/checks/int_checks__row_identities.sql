@@ -1,10 +1,10 @@
 {# grain: one row per printed table line × row identity (合计 = Σ its columns).
-   inputs: int_budget_cells_classified, row_identities seed. A blank cell is zero. #}
+   inputs: int_budget_cells_classified, row_identities seed. A blank cell is zero.
+   rules: an identity runs on the phases its seed row names: 支出决算表 and 一般公共预算
+   支出决算表 add up as their 预算 tables do (合计 = 基本 + 项目 …); the 决算 收入 and 收支
+   tables balance differently (年初结转和结余, 结余分配) and are not checked by these. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    -- These identities are the 预算 tables'; 决算 tables balance differently
-    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
-    where phase is distinct from 'final'
 ),
 
 identities as (
@@ -13,7 +13,8 @@ identities as (
         table_code,
         side,
         total_measure,
-        string_split(component_measures, '|') as components
+        string_split(component_measures, '|') as components,
+        string_split(phases, '|') as phases
     from {{ ref('row_identities') }}
 ),
 
@@ -47,6 +48,7 @@ final as (
     inner join identities as i
         on i.table_code = c.table_code
         and (i.side is null or i.side = c.side)
+        and list_contains(i.phases, coalesce(c.phase, 'budget'))
     inner join printed as p
         on p.document_id = c.document_id
         and p.table_seq = c.table_seq
