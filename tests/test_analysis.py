@@ -10,6 +10,8 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, Run
 
 SAMPLE_DEPARTMENTS = {
@@ -212,6 +214,12 @@ def test_report_is_one_offline_file_with_charts_and_the_findings(samples_run: Ru
     # the two genuine inconsistencies of 004 are listed with their line
     assert report.findings >= 2 and "narrative_yoy_amount" in page and "line 868" in page
     assert "科学技术支出" in page and "657.82" in page
+    # a department filter that matches nothing is an error, not an empty report
+    from budgetwh.report import ReportError
+
+    with pytest.raises(ReportError, match="不存在的部门"):
+        build_report(samples_run.warehouse, tmp_path / "none.html", department="不存在的部门")
+    assert not (tmp_path / "none.html").exists()
 
 
 def test_report_screenshot_in_chromium_shows_the_charts(samples_run: Run, tmp_path: Path) -> None:
@@ -219,8 +227,6 @@ def test_report_screenshot_in_chromium_shows_the_charts(samples_run: Run, tmp_pa
     apt can) and checks the page drew its charts: SVG in the DOM, chart colour on the screen."""
     import shutil
     import subprocess
-
-    import pytest
 
     from budgetwh.report import build_report
 

@@ -188,8 +188,10 @@ def _workbooks(con: duckdb.DuckDBPyConnection, target: Path) -> list[Path]:
         flat.append(list(FLAT_COLUMNS))
         for r in rows:
             flat.append([_number(r[c]) if c == "amount_wan" else r[c] for c in FLAT_COLUMNS])
-        name = _FILE_UNSAFE.sub("_", f"{department or key[:12]}_{year}_{PHASE_NAMES.get(phase, phase)}.xlsx")
-        path = target / name
+        name = _FILE_UNSAFE.sub("_", f"{department or key[:12]}_{year}_{PHASE_NAMES.get(phase, phase)}")
+        path = target / f"{name}.xlsx"
+        if path in written:  # the same name in another region (鼓楼区科协 of 南京 and of 福州)
+            path = target / f"{name}_{key[:8]}.xlsx"
         book.save(path)
         written.append(path)
     return written

@@ -137,6 +137,8 @@ def build_report(warehouse: Path, out: Path, department: str | None = None) -> R
             f"{len(disclosures)} disclosures, {counts[0]} published documents, {counts[1]} printed amounts, "
             f"{counts[2]} canonical figures (each amount once; see fct_budget_figure)</p>"
         )
+        if department and not disclosures:
+            raise ReportError(f"no published disclosure of a department whose name contains {department!r}")
         keys = [d["disclosure_key"] for d in disclosures]
         _overview(con, page, keys)
         _trends(con, page, keys)
