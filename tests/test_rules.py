@@ -81,6 +81,8 @@ class PdfMutation:
 
 
 SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
+# A real blank template (上海's 决算 template: nine tables, no amounts), loaded as it is.
+BLANK_TEMPLATE = REALDOCS / "shanghai" / "附件2：部门决算模板.pdf"
 
 
 # 001 is DOCX text: a row starts at its 序号 line and cell 栏次 k sits k lines below.
@@ -167,7 +169,7 @@ def mutations_run(prefect_harness, tmp_path_factory) -> Run:
     raw.mkdir()
     for mutation in MUTATIONS:
         mutation.apply(raw)
-    for sample in (SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004):
+    for sample in (SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, BLANK_TEMPLATE):
         shutil.copy(sample, raw / sample.name)
     return run_flow(raw, base / "warehouse.duckdb", base / "build")
 
@@ -233,6 +235,17 @@ def test_every_rule_is_exercised_by_the_samples(mutations_run: Run) -> None:
     catalog = {r[0] for r in mutations_run.sql("select rule_id from seeds.rule_catalog")}
     assert catalog - exercised == NOT_IN_SAMPLES
     assert {mu.name for mu in MUTATIONS} >= NOT_IN_SAMPLES
+
+
+def test_a_blank_template_is_a_warning_not_a_failure(mutations_run: Run) -> None:
+    """A published blank template failed document_has_facts (error) and the checkpoint with it;
+    its tables are recognised and print nothing, which is a warning of its own."""
+    name = BLANK_TEMPLATE.name
+    assert failing(mutations_run, name) == {"document_tables_blank"}
+    assert mutations_run.sql(
+        "select severity, message from marts.fct_rule_check where file_name = ? and status = 'fail'", [name]
+    ) == [("warning", "9 tables recognised, 0 facts")]
+    assert mutations_run.sql("select is_published from marts.dim_document where file_name = ?", [name]) == [(True,)]
 
 
 def test_failing_document_is_left_out_until_accepted(mutations_run: Run, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 {# grain: one row per loaded document × identity check (year, department, amount
-   units, facts). lhs counts problems, rhs is 0: any problem is a `fail`.
+   units, facts, blank tables). lhs counts problems, rhs is 0: any problem is a `fail`.
    inputs: stg documents, stg tables, stg narrative figures, int_budget_lines. #}
 with documents as (
     select * from {{ ref('stg_raw__source_documents') }}
@@ -20,6 +20,10 @@ figures as (
 
 facts as (
     select document_id, count(*) as n_facts from {{ ref('int_budget_lines') }} group by all
+),
+
+recognised as (
+    select document_id, count(*) as n_tables from {{ ref('stg_raw__budget_tables') }} group by all
 ),
 
 checks as (
@@ -44,12 +48,23 @@ checks as (
     left join tables as t using (document_id)
     left join figures as f using (document_id)
     union all
+    -- Nothing read at all is an error (a reader or recogniser failure); tables recognised
+    -- but all blank is what a published blank template (决算模板) looks like: a warning.
     select
         'document_has_facts', d.document_id,
-        case when coalesce(x.n_facts, 0) > 0 then 0 else 1 end,
-        coalesce(x.n_facts, 0) || ' facts'
+        case when coalesce(x.n_facts, 0) > 0 or coalesce(r.n_tables, 0) > 0 then 0 else 1 end,
+        coalesce(x.n_facts, 0) || ' facts, ' || coalesce(r.n_tables, 0) || ' tables recognised'
     from documents as d
     left join facts as x using (document_id)
+    left join recognised as r using (document_id)
+    union all
+    select
+        'document_tables_blank', d.document_id,
+        case when coalesce(x.n_facts, 0) = 0 and coalesce(r.n_tables, 0) > 0 then 1 else 0 end,
+        coalesce(r.n_tables, 0) || ' tables recognised, ' || coalesce(x.n_facts, 0) || ' facts'
+    from documents as d
+    left join facts as x using (document_id)
+    left join recognised as r using (document_id)
 ),
 
 final as (
