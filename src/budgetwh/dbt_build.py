@@ -28,6 +28,21 @@ def _warehouse_env(warehouse: Path):
             os.environ["BUDGETWH_WAREHOUSE"] = previous
 
 
+def _paths(project_dir: Path, target: Path, logs: Path) -> list[str]:
+    """The arguments every dbt command here takes: project, profile, target and log folders, quiet."""
+    return [
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(logs),
+        "--quiet",
+    ]
+
+
 def dbt_build(
     warehouse: Path,
     project_dir: Path = REPO_ROOT,
@@ -47,15 +62,7 @@ def dbt_build(
 
     args = [
         "build",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(logs),
-        "--quiet",
+        *_paths(project_dir, target, logs),
         # Seeds are versioned with the code: without a full refresh dbt reuses a
         # seed table's old columns and a new seed column fails the run.
         "--full-refresh",
@@ -99,20 +106,7 @@ def dbt_docs(warehouse: Path, out_dir: Path, project_dir: Path = REPO_ROOT) -> P
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         copy = Path(tmp) / warehouse.name
         shutil.copy2(warehouse, copy)
-        args = [
-            "docs",
-            "generate",
-            "--static",
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(out_dir),
-            "--log-path",
-            str(out_dir / "logs"),
-            "--quiet",
-        ]
+        args = ["docs", "generate", "--static", *_paths(project_dir, out_dir, out_dir / "logs")]
         with _warehouse_env(copy):
             result = dbtRunner().invoke(args)
     if result.exception is not None or not result.success:

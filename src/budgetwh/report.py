@@ -18,9 +18,15 @@ from pathlib import Path
 import duckdb
 
 PHASE_NAMES = {"budget": "预算", "final": "决算"}
-# A department's total expense: the 合计 of its 支出总表, else the 本年支出合计 of its 收支总表
-# or its 情况说明 (fct_budget_figure takes the narrative only where no table prints it).
-TOTAL_SUBJECTS = ("balance:total", "balance:expense_current_total")
+# Each disclosure's total expense, once: the 合计 of its 支出总表, else the 本年支出合计 of its
+# 收支总表 or its 情况说明 (fct_budget_figure takes the narrative only where no table prints it).
+# Hebei documents print both; taking either would list them twice.
+TOTAL_EXPENSE_SQL = """
+    select * from marts.fct_budget_figure
+    where figure = 'expense_total' and fund_scope = 'all_funds'
+      and subject_key in ('balance:total', 'balance:expense_current_total')
+    qualify row_number() over (partition by disclosure_key order by subject_key != 'balance:total') = 1
+"""
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
@@ -121,7 +127,7 @@ def build_report(warehouse: Path, out: Path, department: str | None = None) -> R
     with duckdb.connect(str(warehouse), read_only=True) as con:
         disclosures = _rows(
             con,
-            """select disclosure_key, department_name, fiscal_year, phase, file_names
+            """select disclosure_key, department_name, fiscal_year, phase, file_names, document_ids
                from marts.dim_disclosure where is_published and coalesce(department_name, '') like ?
                order by department_name, fiscal_year, phase""",
             [like],
@@ -215,14 +221,12 @@ def _trends(con, page: _Page, keys: list[str]) -> None:
     page.add("<h2>Year on year · 与上年比较 (total expense, all funds)</h2>")
     yoy = _rows(
         con,
-        """select department_name, phase, previous_year, fiscal_year, previous_amount_wan, amount_wan,
+        f"""select department_name, phase, previous_year, fiscal_year, previous_amount_wan, amount_wan,
                   change_wan, change_pct
-           from marts.fct_figure_year_on_year y
-           where figure_id in (select figure_id from marts.fct_budget_figure
-                               where disclosure_key in (select unnest(?)))
-             and figure = 'expense_total' and fund_scope = 'all_funds' and subject_key in (select unnest(?))
+           from marts.fct_figure_year_on_year
+           where figure_id in (select figure_id from ({TOTAL_EXPENSE_SQL}) where disclosure_key in (select unnest(?)))
            order by all""",
-        [keys, list(TOTAL_SUBJECTS)],
+        [keys],
     )
     if yoy:
         page.table(
@@ -238,13 +242,11 @@ def _budget_against_final(con, page: _Page, keys: list[str]) -> None:
     page.add("<h2>预算 against 决算 · Budget against final (total expense, all funds)</h2>")
     rows = _rows(
         con,
-        """with totals as (
+        f"""with totals as (
                select coalesce(unit_key, department_name) as department_key, department_name, fiscal_year,
-                      phase, arg_min(amount_wan, subject_key != 'balance:total') as amount_wan
-               from marts.fct_budget_figure
-               where disclosure_key in (select unnest(?)) and figure = 'expense_total'
-                 and fund_scope = 'all_funds' and subject_key in (select unnest(?))
-               group by all
+                      phase, amount_wan
+               from ({TOTAL_EXPENSE_SQL})
+               where disclosure_key in (select unnest(?))
            )
            select b.department_name, b.fiscal_year, b.amount_wan as budget_wan, f.amount_wan as final_wan,
                   case when b.amount_wan != 0
@@ -252,7 +254,7 @@ def _budget_against_final(con, page: _Page, keys: list[str]) -> None:
            from totals b join totals f using (department_key, fiscal_year)
            where b.phase = 'budget' and f.phase = 'final'
            order by all""",
-        [keys, list(TOTAL_SUBJECTS)],
+        [keys],
     )
     if rows:
         page.table(
@@ -305,12 +307,11 @@ def _disclosure(con, page: _Page, d: dict) -> int:
                   c.line_label, c.measure, c.lhs, c.rhs, c.diff, c.message
            from marts.fct_rule_check c
            left join (select document_id, table_seq, row_seq, any_value(source_locator) as source_locator
-                      from marts.fact_budget_line group by all) f
+                      from marts.fact_budget_line where document_id in (select unnest(?)) group by all) f
              on f.document_id = c.document_id and f.table_seq = c.table_seq and f.row_seq = c.row_seq
-           where c.document_id in (select unnest(document_ids) from marts.dim_disclosure where disclosure_key = ?)
-             and c.status in ('fail', 'rounding')
+           where c.document_id in (select unnest(?)) and c.status in ('fail', 'rounding')
            order by c.status = 'fail' desc, c.file_name, c.source_line""",
-        [key],
+        [d["document_ids"], d["document_ids"]],
     )
     page.add(f"<h3>Findings · 发现 ({len(findings)})</h3>")
     if findings:

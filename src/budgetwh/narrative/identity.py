@@ -103,7 +103,8 @@ def resolve_region(name: str | None, text: str = "") -> Region:
     neither tells them apart the region stays unresolved and lists the candidates.
     """
     gaz = _gazetteer()
-    rest = PARTY_PREFIX.sub("", name or "")
+    stripped = PARTY_PREFIX.sub("", name or "")
+    rest = stripped
     found: list[str] = []
     while rest:
         place = next((p for p in _places_longest_first() if rest.startswith(p)), None)
@@ -112,7 +113,7 @@ def resolve_region(name: str | None, text: str = "") -> Region:
         found.append(place)
         rest = rest[len(place) :]
     if not found:
-        m = PLACE_PREFIX.match(PARTY_PREFIX.sub("", name or ""))
+        m = PLACE_PREFIX.match(stripped)
         if not m or not any(m.groupdict().values()):
             return Region(None, None, None)
         return Region(m.group("province"), m.group("city"), m.group("county"))
