@@ -18,7 +18,7 @@ import pytest
 
 from budgetwh.cli import main as cli_main
 from tests.conftest import SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, Run, run_flow
-from tests.test_realdocs import REALDOCS
+from tests.test_realdocs import ALL_PDFS, REALDOCS
 
 GENUINE_004 = {"narrative_yoy_amount", "narrative_yoy_percent"}  # 比2019年预算增加206.19万元，增长2.04%
 
@@ -54,7 +54,11 @@ def m(name: str, source: Path, line: int, old: str, new: str, fails: set[str], c
 
 @dataclass(frozen=True)
 class PdfMutation:
-    """Print `new` over the number `old` that stands on `label`'s line of a PDF page (1-based)."""
+    """Print `new` over the number `old` that stands on `label`'s line of a PDF page (1-based).
+
+    `nth` picks the label where the page prints it more than once (总计 on both sides of a
+    总表), `column` the `old` to the label's right where several stand on its line.
+    """
 
     name: str
     source: Path
@@ -64,14 +68,17 @@ class PdfMutation:
     new: str
     fails: frozenset[str]
     cites: tuple[str, int] | None = None
+    nth: int = 0
+    column: int = 0
 
     def apply(self, folder: Path) -> Path:
         import pymupdf
 
         doc = pymupdf.open(self.source)
         page = doc[self.page - 1]
-        (label,) = page.search_for(self.label)
-        (hit,) = [r for r in page.search_for(self.old) if abs(r.y1 - label.y1) < 3]
+        label = sorted(page.search_for(self.label), key=lambda r: (r.x0, r.y0))[self.nth]
+        on_line = [r for r in page.search_for(self.old) if abs(r.y1 - label.y1) < 3 and r.x0 >= label.x1 - 1]
+        hit = sorted(on_line, key=lambda r: r.x0)[self.column]
         page.add_redact_annot(hit)
         page.apply_redactions()
         page.insert_text((hit.x0, hit.y1 - 3.2), self.new, fontname="tiro", fontsize=10.45)
@@ -159,6 +166,28 @@ MUTATIONS = [
     # 302 商品和服务支出 = Σ its 27 款 (printed 10.23; its items add up to 10.22, one cent of
     # rounding; 27 rounded terms allow 0.14, so a ten-cent change would still pass as rounding).
     PdfMutation("final_hierarchy_class", SHEGONGBU_2024, 13, "差旅费", "1.15", "2.15", frozenset({"hierarchy_class"})),
+    # The 决算 总表 (p.5): 本年支出合计 + 结余分配 + 年末结转和结余 = 总计 = 收入总计; the right-hand 总计.
+    PdfMutation("final_summary_expense_total", SHEGONGBU_2024, 5, "总计", "307.82", "308.82",
+                frozenset({"summary_expense_total", "summary_balance"}), nth=1),
+    # 本年收入合计 = Σ sources, the source printed on the income side.
+    PdfMutation("final_summary_income_items", SHEGONGBU_2024, 5, "一、一般公共预算财政拨款收入", "307.82", "308.82",
+                frozenset({"summary_income_items"})),
+    # 本年支出合计 = Σ 类; the 类 line is also the 支出决算表's 201 line.
+    PdfMutation("final_summary_expense_classes", SHEGONGBU_2024, 5, "一、一般公共服务支出", "264.87", "265.87",
+                frozenset({"summary_expense_classes", "cross_function_classes"})),
+    # 收入决算表 (p.6): a line's 本年收入合计 = Σ its sources; 20139 = Σ its 项 in the 财政拨款 column.
+    PdfMutation("final_row_income_sources", SHEGONGBU_2024, 6, "行政运行", "51.32", "52.32",
+                frozenset({"row_income_sources", "hierarchy_segment"}), column=1),
+    # 收入决算表 合计 = 总表 本年收入合计; also that line's sources and Σ 类.
+    PdfMutation("final_cross_income_summary", SHEGONGBU_2024, 6, "合计", "307.82", "308.82",
+                frozenset({"cross_income_summary", "row_income_sources", "hierarchy_total"})),
+    # 财政拨款收入支出决算总表 (p.11), 一般公共预算 column of 本年支出合计 = 一般公共预算财政拨款支出决算表 合计.
+    PdfMutation("final_cross_gpb_fiscal", SHEGONGBU_2024, 11, "本年支出合计", "307.82", "308.82",
+                frozenset({"cross_gpb_fiscal", "summary_expense_total", "summary_expense_classes"}), column=1),
+    # 基本支出决算表 (p.13) 人员经费合计 + 公用经费合计 = 一般公共预算财政拨款支出决算表 合计 基本支出;
+    # the narrative's 人员经费95.36万元 now disagrees with the table too.
+    PdfMutation("final_cross_basic_gpb", SHEGONGBU_2024, 13, "人员经费合计", "95.36", "96.36",
+                frozenset({"cross_basic_gpb", "narrative_matches_table"})),
 ]  # fmt: skip
 
 
@@ -169,7 +198,9 @@ def mutations_run(prefect_harness, tmp_path_factory) -> Run:
     raw.mkdir()
     for mutation in MUTATIONS:
         mutation.apply(raw)
-    for sample in (SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, BLANK_TEMPLATE):
+    # Every real document as published (the blank template among them): their fails are
+    # checked against the list of genuine ones below.
+    for sample in (SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, *ALL_PDFS):
         shutil.copy(sample, raw / sample.name)
     return run_flow(raw, base / "warehouse.duckdb", base / "build")
 
@@ -206,6 +237,51 @@ def test_samples_fail_only_where_the_document_itself_is_wrong(mutations_run: Run
         "select line_label from marts.fct_rule_check where status = 'fail' and file_name = ?", [SAMPLE_004.name]
     )
     assert all("比2019年预算增加206.19万元" in s[0] for s in sentences)
+
+
+# Each real document's own contradictions, read off its pages. Nothing else may fail.
+GENUINE_REAL = {
+    # p.24 states 一般公共预算财政拨款基本支出5377.64万元，其中：人员经费4896.98万元; its
+    # 一般公共预算财政拨款基本支出决算表 (p.16) prints 人员经费合计 4884.09 + 公用经费合计 480.66
+    # = 5364.75. 5377.64 is the all-funds 基本支出 of its 支出决算表 (p.10), labelled 财政拨款.
+    "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf": {"narrative_matches_table"},
+    "附件2：部门决算模板.pdf": {"document_tables_blank"},  # a template: tables, no amounts
+}
+
+
+@pytest.mark.parametrize("pdf", ALL_PDFS, ids=lambda p: p.name)
+def test_real_documents_fail_only_where_they_contradict_themselves(mutations_run: Run, pdf: Path) -> None:
+    assert failing(mutations_run, pdf.name) == GENUINE_REAL.get(pdf.name, set())
+
+
+def test_the_real_contradiction_names_both_figures_and_the_line(mutations_run: Run) -> None:
+    rows = mutations_run.sql(
+        """select measure, cast(lhs as varchar), cast(rhs as varchar), line_label from marts.fct_rule_check
+           where status = 'fail' and file_name = ?""",
+        ["上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"],
+    )
+    assert [r[:3] for r in rows] == [("personnel_expense", "4896.980000", "4884.090000")]
+    assert "人员经费4896.98" in rows[0][3]
+
+
+def test_real_budgets_and_finals_are_checked_by_the_summary_and_cross_rules(mutations_run: Run) -> None:
+    """The 总表 and cross-table rules ran only on the Hebei template's numbered columns (and a
+    null unit code kept every cross rule from joining): a real 决算 passed them by not being checked."""
+    checked = mutations_run.sql(
+        """select d.phase, r.rule_id, count(*) from marts.fct_rule_check as r
+           inner join marts.dim_document as d using (document_id)
+           where r.status in ('pass', 'rounding') and (r.rule_id like 'summary%' or r.rule_id like 'cross%')
+               and d.file_name in (select unnest(?))
+           group by all""",
+        [[p.name for p in ALL_PDFS]],
+    )
+    by_phase = {(phase, rule): n for phase, rule, n in checked}
+    for rule in ("summary_balance", "summary_income_total", "summary_expense_total", "summary_income_items",
+                 "summary_expense_classes", "cross_income_summary", "cross_expense_summary", "cross_gpb_fiscal",
+                 "cross_basic_gpb", "cross_function_classes"):  # fmt: skip
+        assert by_phase.get(("final", rule), 0) >= 2, rule  # both real 决算
+    for rule in ("summary_balance", "summary_income_items", "cross_expense_summary"):
+        assert by_phase.get(("budget", rule), 0) >= 6, rule  # every 江苏 预算 table file
 
 
 def test_rounding_in_001_is_a_warning_not_a_failure(mutations_run: Run) -> None:

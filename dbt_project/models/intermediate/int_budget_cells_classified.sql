@@ -24,10 +24,16 @@ catalog as (
     from {{ ref('table_catalog') }}
 ),
 
+-- A sided variant means the item only on that side of a two-sided table:
+-- 总计 is the income total on the left of a 决算 总表 and the expense total on the right.
 line_items as (
-    select classification, code, unnest(string_split(variants, '|')) as variant
+    select classification, code, unnest(string_split(variants, '|')) as variant, null as only_side
     from {{ ref('line_items') }}
     where variants is not null
+    union all
+    select classification, code, unnest(string_split(sided_variants, '|')), side
+    from {{ ref('line_items') }}
+    where sided_variants is not null
 ),
 
 joined as (
@@ -83,6 +89,7 @@ matched as (
     left join line_items as li
         on li.variant = w.line_name
         and list_contains(w.allowed_classes, li.classification)
+        and (li.only_side is null or li.only_side = w.side)
 ),
 
 classified as (

@@ -64,11 +64,18 @@ def load_metric_patterns(path: Path = METRICS_SEED) -> tuple[MetricPattern, ...]
         return tuple(MetricPattern(r["metric"], r["pattern"], r["fixed_amount"] or None) for r in csv.DictReader(fh))
 
 
+# A metric named right after a change verb states a change, not the amount:
+# 增加基本支出844.15万元 is the increase of 基本支出, 基本支出增加人员经费1408.29万元 that of 人员经费.
+CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|降低|节约|调增|调减|新增|上升)$")
+
+
 def sentence_figures(stream: Stream) -> list[Figure]:
     """Every catalog metric stated in a sentence, in order of appearance."""
     found: list[tuple[int, Figure]] = []
     for mp in load_metric_patterns():
         for m in find_all(stream, mp.pattern):
+            if CHANGE_BEFORE.search(stream.text, max(m.start() - 2, 0), m.start()):
+                continue
             text = mp.fixed_amount if mp.fixed_amount is not None else m.group("amount")
             year = m.groupdict().get("year")
             found.append(

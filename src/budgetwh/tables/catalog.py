@@ -108,4 +108,5 @@ def load_line_labels(seeds: Path = SEEDS) -> frozenset[str]:
     for row in _read(seeds / "line_items.csv"):
         labels.add(row["name"])
         labels.update(v for v in row["variants"].split("|") if v)
+        labels.update(v for v in row["sided_variants"].split("|") if v)
     return frozenset(labels)

@@ -1,31 +1,34 @@
 {# grain: one row per document × scope × unit × cross-table identity (one table's
    total = another's), plus 收支总表 class rows = 支出总表 类 rows and department
    cells = Σ unit cells. inputs: int_budget_cells_classified, cross_identities seed.
-   An identity whose table is not printed is `skipped`, naming the missing table. #}
+   An identity whose table is not printed is `skipped`, naming the missing table.
+   Identities hold per phase (cross_identities.phases); a 决算 links its tables differently.
+   unit_code is null where a document names no unit code: joins treat null as a value. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    -- These identities are the 预算 tables'; 决算 tables balance differently
-    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
-    where phase is distinct from 'final'
 ),
 
 printed_tables as (
-    select distinct t.document_id, t.table_code, t.scope, t.unit_code, t.amount_unit
+    select distinct t.document_id, t.table_code, t.scope, t.unit_code, t.amount_unit,
+        coalesce(t.phase, d.phase) as phase
     from {{ ref('stg_raw__budget_tables') }} as t
     inner join {{ ref('stg_raw__source_documents') }} as d using (document_id)
     where d.load_status = 'loaded'
 ),
 
 identities as (
-    select * from {{ ref('cross_identities') }}
+    select *, string_split(lhs_subject, '|') as lhs_subjects
+    from {{ ref('cross_identities') }}
 ),
 
 scopes as (
-    select distinct document_id, scope, unit_code from printed_tables
+    select distinct document_id, scope, unit_code, phase from printed_tables
 ),
 
+-- A subject table printing one amount column (江苏's 金额, a 决算's 决算数) prints its total there.
 value_of as (
-    select document_id, scope, unit_code, table_code, side, subject_key, measure,
+    select document_id, scope, unit_code, table_code, side, subject_key,
+        case when shape = 'subject' and measure = 'amount' then 'total' else measure end as measure,
         sum(amount_wan) as amount, min(source_line) as source_line
     from cells
     group by all
@@ -42,31 +45,41 @@ pairwise as (
         cast(null as varchar) as side,
         0 as row_seq,
         i.lhs_subject || '/' || i.lhs_measure || ' = ' || i.rhs_subject || '/' || i.rhs_measure as line_label,
-        i.lhs_subject as subject_key,
+        i.lhs_subjects[1] as subject_key,
         i.lhs_measure as measure,
         coalesce(lt.amount_unit, rt.amount_unit) as amount_unit,
         case when lt.table_code is not null and rt.table_code is not null then coalesce(lv.amount, 0) end as lhs,
         case when lt.table_code is not null and rt.table_code is not null then coalesce(rv.amount, 0) end as rhs,
-        2 as n_terms,
+        len(i.lhs_subjects) + 1 as n_terms,
         coalesce(lv.source_line, rv.source_line) as source_line,
         cast(null as varchar) as detail,
         case
             when lt.table_code is null and rt.table_code is null then i.lhs_table || ', ' || i.rhs_table || ' not printed'
             when lt.table_code is null then i.lhs_table || ' not printed'
             when rt.table_code is null then i.rhs_table || ' not printed'
+            -- 江苏's 收入预算总表 lists sources with no 合计 line: nothing to compare
+            when lv.amount is null and rv.amount is null then i.lhs_subject || ', ' || i.rhs_subject || ' not printed'
+            when lv.amount is null then i.lhs_subject || ' not printed in ' || i.lhs_table
+            when rv.amount is null then i.rhs_subject || ' not printed in ' || i.rhs_table
         end as missing_input
     from scopes as s
-    cross join identities as i
+    inner join identities as i
+        on list_contains(string_split(i.phases, '|'), s.phase)
     left join printed_tables as lt
-        on lt.document_id = s.document_id and lt.scope = s.scope and lt.unit_code = s.unit_code and lt.table_code = i.lhs_table
+        on lt.document_id = s.document_id and lt.scope = s.scope and lt.unit_code is not distinct from s.unit_code
+        and lt.table_code = i.lhs_table
     left join printed_tables as rt
-        on rt.document_id = s.document_id and rt.scope = s.scope and rt.unit_code = s.unit_code and rt.table_code = i.rhs_table
-    left join value_of as lv
-        on lv.document_id = s.document_id and lv.scope = s.scope and lv.unit_code = s.unit_code
-        and lv.table_code = i.lhs_table and lv.subject_key = i.lhs_subject and lv.measure = i.lhs_measure
-        and (i.lhs_side is null or lv.side = i.lhs_side)
+        on rt.document_id = s.document_id and rt.scope = s.scope and rt.unit_code is not distinct from s.unit_code
+        and rt.table_code = i.rhs_table
+    left join lateral (
+        select sum(v.amount) as amount, min(v.source_line) as source_line
+        from value_of as v
+        where v.document_id = s.document_id and v.scope = s.scope and v.unit_code is not distinct from s.unit_code
+            and v.table_code = i.lhs_table and list_contains(i.lhs_subjects, v.subject_key)
+            and v.measure = i.lhs_measure and (i.lhs_side is null or v.side = i.lhs_side)
+    ) as lv on true
     left join value_of as rv
-        on rv.document_id = s.document_id and rv.scope = s.scope and rv.unit_code = s.unit_code
+        on rv.document_id = s.document_id and rv.scope = s.scope and rv.unit_code is not distinct from s.unit_code
         and rv.table_code = i.rhs_table and rv.subject_key = i.rhs_subject and rv.measure = i.rhs_measure
         and (i.rhs_side is null or rv.side = i.rhs_side)
 ),
@@ -83,10 +96,23 @@ expense_classes as (
     where table_code = 'expense_summary' and measure = 'total' and subject_key like 'function:___'
 ),
 
+-- Compared only where both tables print classes: 江苏's 支出预算总表 is one line of
+-- 基本/项目 columns with no class lines, which is a different table, not missing rows.
+both_print_classes as (
+    select document_id, scope, unit_code from summary_classes
+    intersect
+    select document_id, scope, unit_code from expense_classes
+),
+
 class_keys as (
-    select document_id, scope, unit_code, subject_key from summary_classes
-    union
-    select document_id, scope, unit_code, subject_key from expense_classes
+    select c.document_id, c.scope, c.unit_code, c.subject_key
+    from (
+        select document_id, scope, unit_code, subject_key from summary_classes
+        union
+        select document_id, scope, unit_code, subject_key from expense_classes
+    ) as c
+    inner join both_print_classes as b
+        on b.document_id = c.document_id and b.scope = c.scope and b.unit_code is not distinct from c.unit_code
 ),
 
 function_classes as (
@@ -111,16 +137,16 @@ function_classes as (
         cast(null as varchar) as missing_input
     from class_keys as k
     inner join printed_tables as p1
-        on p1.document_id = k.document_id and p1.scope = k.scope and p1.unit_code = k.unit_code
+        on p1.document_id = k.document_id and p1.scope = k.scope and p1.unit_code is not distinct from k.unit_code
         and p1.table_code = 'income_expense_summary'
     inner join printed_tables as p2
-        on p2.document_id = k.document_id and p2.scope = k.scope and p2.unit_code = k.unit_code
+        on p2.document_id = k.document_id and p2.scope = k.scope and p2.unit_code is not distinct from k.unit_code
         and p2.table_code = 'expense_summary'
     left join summary_classes as a
-        on a.document_id = k.document_id and a.scope = k.scope and a.unit_code = k.unit_code
+        on a.document_id = k.document_id and a.scope = k.scope and a.unit_code is not distinct from k.unit_code
         and a.subject_key = k.subject_key
     left join expense_classes as b
-        on b.document_id = k.document_id and b.scope = k.scope and b.unit_code = k.unit_code
+        on b.document_id = k.document_id and b.scope = k.scope and b.unit_code is not distinct from k.unit_code
         and b.subject_key = k.subject_key
 ),
 

@@ -1,8 +1,9 @@
 {# grain: one row per printed table line × row identity (合计 = Σ its columns).
    inputs: int_budget_cells_classified, row_identities seed. A blank cell is zero.
    rules: an identity runs on the phases its seed row names: 支出决算表 and 一般公共预算
-   支出决算表 add up as their 预算 tables do (合计 = 基本 + 项目 …); the 决算 收入 and 收支
-   tables balance differently (年初结转和结余, 结余分配) and are not checked by these. #}
+   支出决算表 add up as their 预算 tables do (合计 = 基本 + 项目 …); a 收入决算表's
+   本年收入合计 is the sum of its sources (it has no 上年结转 column); the 决算 总表
+   balances are int_checks__summary_tables'. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
 ),
