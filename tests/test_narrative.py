@@ -175,3 +175,43 @@ def test_a_place_name_several_places_share_resolves_by_context_or_stays_unresolv
     assert len(parsed.identity.region.ambiguous) == 4
     finding = next(f for f in parsed.findings if f.kind == "region_ambiguous")
     assert "福建省/福州市/鼓楼区" in finding.reason and "河南省/开封市/鼓楼区" in finding.reason
+
+
+SHANGHAI = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs" / "shanghai"
+
+
+@pytest.mark.skipif(not SHANGHAI.is_dir(), reason="../shared/realdocs is not present")
+def test_execution_statements_of_a_final_account() -> None:
+    """社工部 2024, 一般公共预算财政拨款支出决算具体情况 as printed: each 项 states 全年预算 and 决算."""
+    figures = parse_file(SHANGHAI / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf").figures
+    stated = [
+        (f.metric, f.amount, f.reference_amount, f.percent, f.stated_direction)
+        for f in figures
+        if f.metric.startswith("execution")
+    ]
+    # 年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。决算数小于预算数
+    assert stated[:2] == [
+        ("execution_rate", Decimal("307.82"), Decimal("0"), Decimal("95.89"), None),  # 年初, as named
+        ("execution_direction", Decimal("307.82"), Decimal("321.02"), None, "less"),  # the last budget
+    ]
+    # 全年预算为17.68万元，支出决算为11.31万元。决算数小于全年预算数 (no rate printed)
+    assert ("execution_direction", Decimal("11.31"), Decimal("17.68"), None, "less") in stated
+    # 全年预算为202.24万元，支出决算为202.24万元。决算数与全年预算数持平
+    assert ("execution_direction", Decimal("202.24"), Decimal("202.24"), None, "equal") in stated
+    assert sum(m == "execution_direction" for m, *_ in stated) == 10  # the total and its nine 项
+    assert sum(m == "execution_rate" for m, *_ in stated) == 4  # 95.89, 98.69, 99.55, 97.68 %
+    subjects = [f.label for f in figures if f.metric == "execution_direction"]
+    assert subjects[0] == "一般公共预算财政拨款支出"
+    assert subjects[2] == "一般公共服务支出（类）社会工作事务（款）事业运行（项）"
+
+
+def test_a_change_is_not_read_as_the_amount(tmp_path: Path) -> None:
+    """江苏省人大办公厅2017: 增加基本支出844.15万元 is an increase, not 基本支出 (7,666.68)."""
+    doc = tmp_path / "n.txt"
+    doc.write_text(
+        "某某局2017年部门预算\n本年支出预算7666.68万元，其中基本支出7666.68万元。"
+        "主要原因是政策性增资等原因，增加基本支出844.15万元。\n",
+        encoding="utf-8",
+    )
+    basic = [f.amount for f in parse_file(doc).figures if f.metric == "basic_expense"]
+    assert basic == [Decimal("7666.68")]

@@ -81,13 +81,17 @@ class PdfMutation:
         hit = sorted(on_line, key=lambda r: r.x0)[self.column]
         page.add_redact_annot(hit)
         page.apply_redactions()
-        page.insert_text((hit.x0, hit.y1 - 3.2), self.new, fontname="tiro", fontsize=10.45)
+        # words need a CJK font (china-s, built into PyMuPDF); digits keep the table's look
+        font = "tiro" if self.new.isascii() else "china-s"
+        page.insert_text((hit.x0, hit.y1 - 3.2), self.new, fontname=font, fontsize=10.45)
         path = folder / f"{self.name}__{self.source.name}"
         doc.save(path)
         return path
 
 
 SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
+GUIHUA_2024 = REALDOCS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+GUIHUA_GENUINE = {"narrative_matches_table"}  # p.24 人员经费 4896.98 vs its table's 4884.09 (below)
 # A real blank template (上海's 决算 template: nine tables, no amounts), loaded as it is.
 BLANK_TEMPLATE = REALDOCS / "shanghai" / "附件2：部门决算模板.pdf"
 
@@ -188,6 +192,11 @@ MUTATIONS = [
     # the narrative's 人员经费95.36万元 now disagrees with the table too.
     PdfMutation("final_cross_basic_gpb", SHEGONGBU_2024, 13, "人员经费合计", "95.36", "96.36",
                 frozenset({"cross_basic_gpb", "narrative_matches_table"})),
+    # 规划局 p.22: 年初预算为452.40万元，支出决算为446.11万元，完成年初预算的98.61%。决算数小于预算数…
+    PdfMutation("final_execution_rate", GUIHUA_2024, 22, "446.11", "98.61", "97.61",
+                frozenset({"narrative_execution_rate"}) | GUIHUA_GENUINE),
+    PdfMutation("final_execution_direction", GUIHUA_2024, 22, "98.61", "小于", "大于",
+                frozenset({"narrative_execution_direction"}) | GUIHUA_GENUINE),
 ]  # fmt: skip
 
 
@@ -244,7 +253,7 @@ GENUINE_REAL = {
     # p.24 states 一般公共预算财政拨款基本支出5377.64万元，其中：人员经费4896.98万元; its
     # 一般公共预算财政拨款基本支出决算表 (p.16) prints 人员经费合计 4884.09 + 公用经费合计 480.66
     # = 5364.75. 5377.64 is the all-funds 基本支出 of its 支出决算表 (p.10), labelled 财政拨款.
-    "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf": {"narrative_matches_table"},
+    GUIHUA_2024.name: GUIHUA_GENUINE,
     "附件2：部门决算模板.pdf": {"document_tables_blank"},  # a template: tables, no amounts
 }
 

@@ -188,6 +188,8 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
                 "sentence": f.sentence,
                 "source_line": f.source_line,
                 "source_kind": f.source_kind,
+                "reference_amount": None if f.reference_amount is None else str(f.reference_amount),
+                "stated_direction": f.stated_direction,
             }
             for i, f in enumerate(p.figures, start=1)
         ],
@@ -204,6 +206,8 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "sentence": pl.Utf8,
             "source_line": pl.Int32,
             "source_kind": pl.Utf8,
+            "reference_amount": pl.Utf8,
+            "stated_direction": pl.Utf8,
         },
     )
     findings = pl.DataFrame(
@@ -238,7 +242,8 @@ def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
         """insert into raw.narrative_figure
            select document_id, figure_seq, metric, label, amount_text,
                   cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
-                  cast(percent as decimal(9, 2)), sentence, source_line, source_kind
+                  cast(percent as decimal(9, 2)), sentence, source_line, source_kind,
+                  cast(reference_amount as decimal(24, 6)), stated_direction
            from _figures"""
     )
 

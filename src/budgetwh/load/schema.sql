@@ -118,8 +118,13 @@ create table if not exists raw.narrative_figure (
     sentence          varchar not null,
     source_line       integer not null,
     source_kind       varchar not null,      -- sentence | form
+    reference_amount  decimal(24, 6),        -- the budget an execution rate or direction is stated against
+    stated_direction  varchar,               -- greater | less | equal: 决算数大于 / 小于预算数, 持平
     primary key (document_id, figure_seq)
 );
+-- Warehouses created before these columns existed get them (appended, as above).
+alter table raw.narrative_figure add column if not exists reference_amount decimal(24, 6);
+alter table raw.narrative_figure add column if not exists stated_direction varchar;
 
 -- Acceptances survive rebuilds: they are decisions, not derived data.
 create table if not exists raw.document_acceptance (

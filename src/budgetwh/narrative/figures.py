@@ -37,6 +37,8 @@ class Figure:
     sentence: str
     source_line: int
     source_kind: str  # sentence | form
+    reference_amount: Decimal | None = None  # the budget a completion rate is stated against
+    stated_direction: str | None = None  # greater | less | equal: 决算数大于 / 小于预算数, 持平
 
     @property
     def amount_wan(self) -> Decimal | None:
@@ -128,6 +130,84 @@ def yoy_statements(stream: Stream) -> list[Figure]:
                 source_kind="sentence",
             )
         )
+    return out
+
+
+# A 决算 states each subject's execution: 年初预算为A万元，[全年预算为D万元，]支出决算为B万元，
+# 完成年初预算的C%。决算数小于预算数的主要原因… (budget, final, rate, direction in one statement).
+EXECUTION = re.compile(
+    rf"(?P<first>年初|全年|调整)预算(?:数)?为 ?(?P<a>{NUMBER}) ?万元[，,] ?"
+    rf"(?:(?P<second>全年|调整)预算(?:数)?为 ?(?P<d>{NUMBER}) ?万元[，,] ?)?"
+    rf"(?:支出)?决算(?:数)?为 ?(?P<b>{NUMBER}) ?万元"
+    rf"(?:[，,。] ?完成(?P<base>年初|全年|调整)?预算(?:数)?的 ?(?P<pct>{NUMBER}) ?%)?"
+)
+DIRECTION = re.compile(
+    r"[。；，]? ?(?:[^。]{0,12}?)决算数?(?:(?P<cmp>大于|小于|等于)(?P<cbase>年初|全年|调整)?预算数?"
+    r"|(?:同|与)(?P<fbase>年初|全年|调整)?预算数?(?:持平|基本持平|一致))"
+)
+DIRECTION_WORD = {"大于": "greater", "小于": "less", "等于": "equal"}
+# The subject a statement is about: the heading before it (…（类）…（款）…（项）), else
+# the words that open its sentence (一般公共预算财政拨款支出, “三公”经费财政拨款支出).
+SUBJECT_HEADING = re.compile(r"(?:\d+[、.])?(?P<subject>[^。：:；]*（(?:类|款|项)）)[。．]?[^（）]{0,80}$")
+
+
+def _execution_subject(stream: Stream, start: int, floor: int) -> str | None:
+    window = stream.text[max(floor, start - 160) : start]
+    heading = SUBJECT_HEADING.search(window)
+    if heading:
+        return heading.group("subject").strip()
+    opening = re.split(r"[。；：:\n]", window)[-1].strip()
+    # a section heading run into the sentence: （三）一般公共预算财政拨款支出决算具体情况
+    opening = re.sub(r"^（[一二三四五六七八九十]+）\S*?情况", "", opening)
+    return opening or None
+
+
+def execution_statements(stream: Stream) -> list[Figure]:
+    """A 决算's execution statements as figures of the 决算 amount: `execution_rate` with the
+    rate and the budget it is stated against, `execution_direction` with the direction word
+    (决算数小于预算数) and the budget it compares with. A budget named (年初, 全年) is that one;
+    an unnamed one (完成预算的, 小于预算数) is the last budget the statement gives."""
+    out = []
+    floor = 0
+    for m in EXECUTION.finditer(stream.text):
+        budgets = {m.group("first"): m.group("a")}
+        if m.group("second"):
+            budgets[m.group("second")] = m.group("d")
+        last = m.group("d") or m.group("a")
+        common = {
+            "label": _execution_subject(stream, m.start(), floor),
+            "amount_text": m.group("b"),
+            "amount": Decimal(m.group("b")),
+            "amount_unit": "万元",
+            "unit_basis": "printed",
+            "fiscal_year": None,
+            "sentence": stream.sentence_at(m.start(), m.end()),
+            "source_line": stream.line_at(m.start()),
+            "source_kind": "sentence",
+        }
+        if m.group("pct"):
+            base = budgets.get(m.group("base") or "", last)
+            out.append(
+                Figure(
+                    metric="execution_rate",
+                    percent=Decimal(m.group("pct")),
+                    reference_amount=Decimal(base),
+                    **common,
+                )
+            )
+        after = DIRECTION.match(stream.text, m.end(), m.end() + 40)
+        if after:
+            base = budgets.get(after.group("cbase") or after.group("fbase") or "", last)
+            out.append(
+                Figure(
+                    metric="execution_direction",
+                    percent=None,
+                    reference_amount=Decimal(base),
+                    stated_direction=DIRECTION_WORD[after.group("cmp")] if after.group("cmp") else "equal",
+                    **common,
+                )
+            )
+        floor = m.end()
     return out
 
 
@@ -238,6 +318,7 @@ def extract_figures(stream: Stream, fiscal_year: int | None) -> list[Figure]:
     return [
         *sentence_figures(stream),
         *yoy_statements(stream),
+        *execution_statements(stream),
         *funds_form_figures(stream, fiscal_year),
         *project_form_figures(stream),
     ]

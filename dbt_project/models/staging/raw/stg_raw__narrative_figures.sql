@@ -23,6 +23,8 @@ final as (
         case when metric <> 'yoy_change_total' then fiscal_year end as stated_year,
         case when metric = 'yoy_change_total' then fiscal_year end as reference_year,
         percent,
+        {{ to_wan_yuan('reference_amount', 'amount_unit') }} as reference_amount_wan,
+        stated_direction,
         sentence,
         source_line,
         source_kind

@@ -1,0 +1,70 @@
+{# grain: one row per execution statement of a 决算 narrative × rule:
+   "年初预算为A万元，支出决算为B万元，完成年初预算的C%。决算数小于预算数…"
+   - narrative_execution_rate: the stated C = B ÷ A × 100, to the 0.01 % it is printed to;
+   - narrative_execution_direction: the stated 大于 / 小于 / 持平 = the sign of B − A.
+   A is the budget the statement names for each (年初 or 全年), else the last it gives.
+   inputs: stg narrative figures (metrics execution_rate, execution_direction). #}
+with documents as (
+    select document_id from {{ ref('stg_raw__source_documents') }}
+    where load_status = 'loaded'
+),
+
+statements as (
+    select f.*
+    from {{ ref('stg_raw__narrative_figures') }} as f
+    inner join documents as d using (document_id)
+    where f.metric in ('execution_rate', 'execution_direction')
+),
+
+rates as (
+    select
+        'narrative_execution_rate' as rule_id,
+        document_id,
+        figure_seq as row_seq,
+        coalesce(label || ': ', '') || sentence as line_label,
+        'execution_rate' as measure,
+        percent as lhs,
+        round(amount_wan * 100 / nullif(reference_amount_wan, 0), 2) as rhs,
+        source_line,
+        'stated ' || percent::varchar || '% of ' || reference_amount_wan::varchar || ' 万元; 决算 '
+            || amount_wan::varchar || ' 万元' as detail,
+        -- 社工部 2024 states 年初预算为0万元 and 完成年初预算的95.89%: no rate of 0 to check
+        case when reference_amount_wan = 0 then 'the budget the rate is stated against is 0' end as missing_input
+    from statements
+    where metric = 'execution_rate'
+),
+
+directions as (
+    select
+        'narrative_execution_direction' as rule_id,
+        document_id,
+        figure_seq as row_seq,
+        coalesce(label || ': ', '') || sentence as line_label,
+        'execution_direction' as measure,
+        case stated_direction when 'greater' then 1 when 'less' then -1 when 'equal' then 0 end as lhs,
+        sign(amount_wan - reference_amount_wan) as rhs,
+        source_line,
+        'stated ' || stated_direction || '; 决算 ' || amount_wan::varchar || ' vs 预算 '
+            || reference_amount_wan::varchar || ' 万元 (1 greater, 0 equal, −1 less)' as detail,
+        cast(null as varchar) as missing_input
+    from statements
+    where metric = 'execution_direction'
+),
+
+unioned as (
+    select * from rates
+    union all
+    select * from directions
+),
+
+final as (
+    select
+        rule_id, document_id, cast(null as integer) as table_seq, 'narrative' as table_code,
+        'department' as scope, cast(null as varchar) as unit_code, cast(null as varchar) as side,
+        row_seq, line_label, cast(null as varchar) as subject_key, measure,
+        '万元' as amount_unit, cast(lhs as decimal(24, 6)) as lhs, cast(rhs as decimal(24, 6)) as rhs,
+        1 as n_terms, source_line, detail, missing_input
+    from unioned
+)
+
+select * from final
