@@ -197,6 +197,12 @@ MUTATIONS = [
                 frozenset({"narrative_execution_rate"}) | GUIHUA_GENUINE),
     PdfMutation("final_execution_direction", GUIHUA_2024, 22, "98.61", "小于", "大于",
                 frozenset({"narrative_execution_direction"}) | GUIHUA_GENUINE),
+    # 规划局 p.17, 三公 决算 printed as one row of item columns, 预算数 | 决算数 under each:
+    # 合计 2.85 0.39 | 出国 0.00 0.00 | 公务用车 小计 0.00 0.00, 购置 0.00 0.00, 运行 0.00 0.00 | 接待 2.85 0.39.
+    PdfMutation("final_three_public_parts", GUIHUA_2024, 17, "2.85", "0.39", "0.49",
+                frozenset({"three_public_parts"}) | GUIHUA_GENUINE, column=1),
+    PdfMutation("final_three_public_vehicle", GUIHUA_2024, 17, "2.85", "0.00", "1.00",
+                frozenset({"three_public_vehicle"}) | GUIHUA_GENUINE, column=5),
 ]  # fmt: skip
 
 
@@ -387,3 +393,23 @@ def test_checks_command_rejects_a_filter_that_names_nothing(mutations_run: Run) 
         assert says in err.getvalue()
         if argv[0] == "--rule":  # the message lists the rules there are
             assert ", narrative_yoy_amount, " in err.getvalue()
+
+
+def test_a_final_three_public_table_keeps_budget_and_final_apart(mutations_run: Run) -> None:
+    """规划局 p.17 prints 预算数 | 决算数 under each 三公 item; both were read as one measure, and the
+    小计 under 公务用车 as the 三公 小计. Read off the page: 合计 2.85 | 0.39, 公务接待费 2.85 | 0.39."""
+    rows = mutations_run.sql(
+        """select figure, subject_key, cast(amount_wan as varchar) from marts.fct_budget_figure
+           where file_name = ? and figure like 'three_public%' and subject_key in
+               ('three_public:total', 'three_public:reception', 'three_public:vehicle')
+           order by all""",
+        [GUIHUA_2024.name],
+    )
+    assert rows == [
+        ("three_public", "three_public:reception", "0.390000"),
+        ("three_public", "three_public:total", "0.390000"),
+        ("three_public", "three_public:vehicle", "0.000000"),
+        ("three_public_budget_initial", "three_public:reception", "2.850000"),
+        ("three_public_budget_initial", "three_public:total", "2.850000"),
+        ("three_public_budget_initial", "three_public:vehicle", "0.000000"),
+    ]

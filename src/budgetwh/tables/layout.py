@@ -747,10 +747,15 @@ class LayoutReader:
         names = [n for n in names if n]
         if not names:
             return "amount" if not path else "unmapped:" + "/".join(path)
+        # 小计 under a group (“三公”经费/小计, 公务用车购置及运行维护费/小计) is the group's total.
+        names = [n for i, n in enumerate(names) if n != "subtotal" or i == 0]
+        if table.phase == "final" and names[-1] == "amount" and path[-1] == "预算数":
+            # a 决算 prints 预算数 beside 决算数: the budget, never the final figure
+            names[-1] = "budget_initial"
         leaf = names[-1]
-        if leaf in ("amount", "subtotal", "budget_initial") and len(names) > 1:
-            # 小计 under “三公”经费, 决算数 under 因公出国（境）费: the group gives the meaning.
-            return f"{names[-2]}:{leaf}" if leaf != "subtotal" else names[-2]
+        if leaf in ("amount", "budget_initial") and len(names) > 1:
+            # 决算数 under 因公出国（境）费: the group gives the meaning.
+            return f"{names[-2]}:{leaf}"
         return leaf
 
     @staticmethod

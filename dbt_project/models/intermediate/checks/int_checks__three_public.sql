@@ -1,13 +1,39 @@
 {# grain: one row per 三公 table × identity × column: parts add up to the 小计
    (else 合计), 公务用车 = 购置 + 运行维护, 出国 = its parts, 合计 = 小计.
    inputs: int_budget_cells_classified. An identity is checked where any of its
-   lines is printed in that column; blank cells are zero. #}
-with cells as (
+   lines is printed in that column; blank cells are zero.
+   A table printing the items as columns (江苏's 预算, the 上海 决算: one row, 因公出国（境）费 |
+   公务用车… | 公务接待费, a 决算 with 预算数 and 决算数 under each) is turned into item lines
+   first, its measure the part after the item (amount, budget_initial). Its 合计 column is
+   三公 + 会议费 + 培训费 where those are printed beside, so it is then left out. #}
+with printed as (
     select * from {{ ref('int_budget_cells_classified') }}
-    -- These identities are the 预算 tables'; 决算 tables balance differently
-    -- (年初结转和结余, 结余分配, 使用非财政拨款结余) and get rules of their own.
     where table_code = 'three_public_expense'
-        and phase is distinct from 'final'
+),
+
+items_as_columns as (
+    select
+        *,
+        subject_key = 'balance:total' and split_part(measure, ':', 1) in (
+            'total', 'three_public_total', 'abroad', 'abroad_research', 'abroad_other', 'vehicle',
+            'vehicle_purchase', 'vehicle_operation', 'reception'
+        ) as is_item_column,
+        bool_or(measure in ('meeting', 'training')) over (partition by document_id, table_seq) as prints_meetings
+    from printed
+),
+
+cells as (
+    select
+        * exclude (subject_key, measure, is_item_column, prints_meetings),
+        case
+            when not is_item_column then subject_key
+            when split_part(measure, ':', 1) = 'three_public_total' then 'three_public:subtotal'
+            else 'three_public:' || split_part(measure, ':', 1)
+        end as subject_key,
+        case when is_item_column then coalesce(nullif(split_part(measure, ':', 2), ''), 'amount') else measure end
+            as measure
+    from items_as_columns
+    where not (is_item_column and split_part(measure, ':', 1) = 'total' and prints_meetings)
 ),
 
 by_column as (
@@ -32,6 +58,8 @@ by_column as (
         min(source_line) filter (where subject_key in ('three_public:abroad', 'three_public:vehicle', 'three_public:reception')) as parts_line
     from cells
     group by all
+    -- a column with no 三公 line (会议费, 培训费 printed beside) has nothing to add up
+    having count(*) filter (where subject_key like 'three_public:%') > 0
 ),
 
 instances as (
@@ -61,7 +89,7 @@ instances as (
         coalesce(total, 0), coalesce(subtotal, 0), 2,
         coalesce(total_line, subtotal_line)
     from by_column
-    where subtotal is not null
+    where subtotal is not null and total is not null
 ),
 
 final as (
