@@ -215,3 +215,24 @@ def test_a_change_is_not_read_as_the_amount(tmp_path: Path) -> None:
     )
     basic = [f.amount for f in parse_file(doc).figures if f.metric == "basic_expense"]
     assert basic == [Decimal("7666.68")]
+
+
+def test_what_a_document_says_about_itself() -> None:
+    """Heading years, as-of dates, 目录 entries; a wrapped sentence is not a heading (004 line 988:
+    2020 年部门预算绩效目标已 100%完成，… is a comparison in a 2021 预算)."""
+    mentions = parse_file(SAMPLE_004).mentions
+    assert {m.value for m in mentions if m.kind == "heading_year"} == {"2021"}
+    as_of = [(m.value, m.source_line) for m in parse_file(SAMPLE_000).mentions if m.kind == "as_of_date"]
+    assert as_of == [("2021-12-31", 1057), ("2021-12-31", 2167)]  # 截止时间：2021-12-31
+
+
+@pytest.mark.skipif(not SHANGHAI.is_dir(), reason="../shared/realdocs is not present")
+def test_a_templates_placeholders_and_a_final_accounts_contents() -> None:
+    template = parse_file(SHANGHAI / "附件2：部门决算模板.pdf").mentions
+    assert {m.value for m in template if m.kind == "placeholder_name"} == {"XX局", "XX中心", "XX部门"}
+    assert next(m.source_page for m in template if m.kind == "placeholder_name") == 1
+    # 目录 on p.2 lists the nine tables, 一、收入支出决算总表 … 九、国有资本经营预算财政拨款收入支出决算表
+    contents = [m for m in parse_file(SHANGHAI / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf").mentions
+                if m.kind == "contents_entry"]  # fmt: skip
+    assert len(contents) == 9 and {m.source_page for m in contents} == {2}
+    assert contents[6].value == "three_public_expense" and contents[6].text == "七、财政拨款“三公”经费支出决算表"

@@ -89,6 +89,26 @@ class PdfMutation:
         return path
 
 
+@dataclass(frozen=True)
+class PdfPageCut:
+    """Leave pages (1-based) out of a PDF: a table its 目录 lists is then printed nowhere."""
+
+    name: str
+    source: Path
+    pages: tuple[int, ...]
+    fails: frozenset[str]
+    cites: tuple[str, int] | None = None
+
+    def apply(self, folder: Path) -> Path:
+        import pymupdf
+
+        doc = pymupdf.open(self.source)
+        doc.delete_pages([p - 1 for p in self.pages])
+        path = folder / f"{self.name}__{self.source.name}"
+        doc.save(path)
+        return path
+
+
 SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
 GUIHUA_2024 = REALDOCS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 GUIHUA_GENUINE = {"narrative_matches_table"}  # p.24 人员经费 4896.98 vs its table's 4884.09 (below)
@@ -157,7 +177,9 @@ MUTATIONS = [
       {"narrative_projects_sum", "narrative_expense_split", "narrative_restated_consistently"} | GENUINE_004),
     m("narrative_yoy_amount", SAMPLE_004, 940, "比2020年预算增加 8.29", "比2020年预算增加 8.39",
       GENUINE_004, ("narrative_yoy_amount", 940)),
-    m("document_fiscal_year", SAMPLE_002, 1, "部门2019年部门预算", "部门1919年部门预算", {"document_fiscal_year"}),
+    # …and its as-of date 2018-12-31 no longer precedes the year it states
+    m("document_fiscal_year", SAMPLE_002, 1, "部门2019年部门预算", "部门1919年部门预算",
+      {"document_fiscal_year", "document_year_as_of"}),
     # The identity rules below cannot be broken by one number: they need the name
     # and code gone, a unit lost, or no figure at all.
     m("document_unit", SAMPLE_002, 1, "山海关区科学技术协会部门2019年", "2019年", {"document_unit"},
@@ -203,6 +225,18 @@ MUTATIONS = [
                 frozenset({"three_public_parts"}) | GUIHUA_GENUINE, column=1),
     PdfMutation("final_three_public_vehicle", GUIHUA_2024, 17, "2.85", "0.00", "1.00",
                 frozenset({"three_public_vehicle"}) | GUIHUA_GENUINE, column=5),
+    # What a document says about itself. 000 line 491 heads its 情况说明 with the year.
+    m("document_year_headings", SAMPLE_000, 491, "2022 年部门预算信息公开情况说明", "2021 年部门预算信息公开情况说明",
+      {"document_year_headings"}, ("document_year_headings", 491)),
+    # A 2019 预算 reports assets as of the end of 2018. The DOCX text prints the row 编制部门： |
+    # 截止时间：… as lines 487-488; a row is cited by its first line.
+    m("document_year_as_of", SAMPLE_002, 488, "截止时间：2018年12月31日", "截止时间：2017年12月31日",
+      {"document_year_as_of"}, ("document_year_as_of", 487)),
+    m("document_name_placeholder", SAMPLE_001, 1852, "张家口市科学技术协会2023年", "张家口市XX局2023年",
+      {"document_name_placeholder"}, ("document_name_placeholder", 1852)),
+    # 规划局 without p.17, its 三公 table: the 目录 (p.2) still lists it.
+    PdfPageCut("document_contents_tables", GUIHUA_2024, (17,),
+               frozenset({"document_contents_tables"}) | GUIHUA_GENUINE),
 ]  # fmt: skip
 
 
@@ -260,7 +294,8 @@ GENUINE_REAL = {
     # 一般公共预算财政拨款基本支出决算表 (p.16) prints 人员经费合计 4884.09 + 公用经费合计 480.66
     # = 5364.75. 5377.64 is the all-funds 基本支出 of its 支出决算表 (p.10), labelled 财政拨款.
     GUIHUA_2024.name: GUIHUA_GENUINE,
-    "附件2：部门决算模板.pdf": {"document_tables_blank"},  # a template: tables, no amounts
+    # a template: tables with no amounts, 上海市XX 局 where the department's name belongs
+    "附件2：部门决算模板.pdf": {"document_tables_blank", "document_name_placeholder"},
 }
 
 
@@ -332,10 +367,12 @@ def test_a_blank_template_is_a_warning_not_a_failure(mutations_run: Run) -> None
     """A published blank template failed document_has_facts (error) and the checkpoint with it;
     its tables are recognised and print nothing, which is a warning of its own."""
     name = BLANK_TEMPLATE.name
-    assert failing(mutations_run, name) == {"document_tables_blank"}
+    assert failing(mutations_run, name) == {"document_tables_blank", "document_name_placeholder"}
     assert mutations_run.sql(
-        "select severity, message from marts.fct_rule_check where file_name = ? and status = 'fail'", [name]
-    ) == [("warning", "9 tables recognised, 0 facts")]
+        """select severity, message from marts.fct_rule_check where file_name = ? and status = 'fail'
+           order by rule_id""",
+        [name],
+    ) == [("warning", "printed 21 times, first on page 1"), ("warning", "9 tables recognised, 0 facts")]
     assert mutations_run.sql("select is_published from marts.dim_document where file_name = ?", [name]) == [(True,)]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from budgetwh.document import Document
 from budgetwh.narrative.figures import Figure, extract_figures
 from budgetwh.narrative.identity import Identity, identify
+from budgetwh.narrative.mentions import Mention, document_mentions
 from budgetwh.narrative.stream import build_stream
 from budgetwh.readers import read_document
 from budgetwh.tables.layout import Finding, document_phase, recognize_layout
@@ -32,6 +33,7 @@ class ParsedDocument:
     phase: str | None = None  # budget | final
     page_count: int | None = None
     findings: list[Finding] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
 def document_id(data: bytes) -> str:
@@ -59,12 +61,13 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     doc.cut_short = doc.cut_short or _ends_without_line_break(doc, raw)
     if doc.has_geometry:
         # Native layouts: tables found by title and header labels, cells by geometry.
-        tables, findings, used_lines = recognize_layout(doc)
+        tables, findings, used_lines, contents = recognize_layout(doc)
         used = set(used_lines)
     else:
         # Text extractions of the numbered-column (栏次) template.
         tables = recognize_tables(doc)
         used = {n for t in tables for n in range(t.first_line, t.last_line + 1)}
+        contents = []
     for page in doc.pages_without_text:
         findings.append(Finding("scanned_page", page, None, f"page {page} has no text layer (a scan): not read"))
     if doc.cut_short:
@@ -84,6 +87,7 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
             )
         )
     figures = extract_figures(stream, identity.fiscal_year)
+    mentions = document_mentions(doc, stream, used, contents)
     phase = document_phase(tables, stream.text)
     for t in tables:
         t.phase = t.phase or phase
@@ -102,4 +106,5 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
         phase=phase,
         page_count=doc.page_count,
         findings=findings,
+        mentions=mentions,
     )

@@ -19,11 +19,11 @@ from budgetwh import PARSER_VERSION
 from budgetwh.parse import ParsedDocument
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding", "source_document")
+RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding", "document_mention", "source_document")
 # A column the current schema has and earlier ones lacked: its absence means the
 # raw tables predate this schema and are rebuilt (every document re-parses, as
 # the parser version changed with it). Acceptances are decisions and are kept.
-SCHEMA_MARKER = ("source_document", "removed_at")
+SCHEMA_MARKER = ("narrative_figure", "stated_direction")
 DOCUMENT_SCHEMA = {
     "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
     "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
@@ -82,7 +82,7 @@ def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
         con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
 
 
-def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     tables = pl.DataFrame(
         [
             {
@@ -233,7 +233,30 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "text": pl.Utf8,
         },
     )
-    return tables, cells, figures, findings
+    mentions = pl.DataFrame(
+        [
+            {
+                "document_id": p.document_id,
+                "mention_seq": i,
+                "kind": m.kind,
+                "value": m.value,
+                "text": m.text,
+                "source_line": m.source_line,
+                "source_page": m.source_page,
+            }
+            for i, m in enumerate(p.mentions, start=1)
+        ],
+        schema={
+            "document_id": pl.Utf8,
+            "mention_seq": pl.Int32,
+            "kind": pl.Utf8,
+            "value": pl.Utf8,
+            "text": pl.Utf8,
+            "source_line": pl.Int32,
+            "source_page": pl.Int32,
+        },
+    )
+    return tables, cells, figures, findings, mentions
 
 
 def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
@@ -256,6 +279,7 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
     cells = pl.concat([f[1] for f in frames])
     figures = pl.concat([f[2] for f in frames])
     findings = pl.concat([f[3] for f in frames])
+    mentions = pl.concat([f[4] for f in frames])
     documents = pl.DataFrame(
         [
             {
@@ -289,6 +313,7 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
     con.register("_cells", cells)
     con.register("_figures", figures)
     con.register("_findings", findings)
+    con.register("_mentions", mentions)
     try:
         con.execute(
             """insert into raw.source_document by name
@@ -311,8 +336,9 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
         )
         _insert_figures(con)
         con.execute("insert into raw.parse_finding select * from _findings")
+        con.execute("insert into raw.document_mention by name select * from _mentions")
     finally:
-        for name in ("_documents", "_tables", "_cells", "_figures", "_findings"):
+        for name in ("_documents", "_tables", "_cells", "_figures", "_findings", "_mentions"):
             con.unregister(name)
 
 

@@ -122,9 +122,19 @@ create table if not exists raw.narrative_figure (
     stated_direction  varchar,               -- greater | less | equal: 决算数大于 / 小于预算数, 持平
     primary key (document_id, figure_seq)
 );
--- Warehouses created before these columns existed get them (appended, as above).
-alter table raw.narrative_figure add column if not exists reference_amount decimal(24, 6);
-alter table raw.narrative_figure add column if not exists stated_direction varchar;
+
+-- What a document prints about itself (narrative/mentions.py): the years of its headings,
+-- its as-of dates, placeholder names left from a template, the tables its 目录 lists.
+create table if not exists raw.document_mention (
+    document_id       varchar not null,
+    mention_seq       integer not null,
+    kind              varchar not null,      -- as_of_date | heading_year | placeholder_name | contents_entry
+    value             varchar not null,      -- 2023-12-31 | 2024 | XX局 | the listed table's code
+    text              varchar not null,      -- as printed
+    source_line       integer not null,
+    source_page       integer,
+    primary key (document_id, mention_seq)
+);
 
 -- Acceptances survive rebuilds: they are decisions, not derived data.
 create table if not exists raw.document_acceptance (

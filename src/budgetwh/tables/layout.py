@@ -206,8 +206,9 @@ class LayoutReader:
 
     # -- finding the tables -------------------------------------------------
 
-    def run(self) -> tuple[list[Table], list[Finding], list[int]]:
-        """Tables, findings, and the line numbers they used (for the narrative)."""
+    def run(self) -> tuple[list[Table], list[Finding], list[int], list[tuple[int, int | None, str, str]]]:
+        """Tables, findings, the line numbers they used (for the narrative), and the titles
+        printed with no table under them (a 目录's entries): line, page, code, title as printed."""
         starts: list[tuple[int, TitleMatch, int]] = []
         listed: list[tuple[int, TitleMatch]] = []
         skip_to = 0
@@ -266,7 +267,10 @@ class LayoutReader:
                 )
                 found.add(match.definition.code)
         self._unrecognised_blocks(set(used))
-        return tables, self.findings, used
+        contents = [
+            (self.lines[i].first_line, self.lines[i].page, match.definition.code, match.printed) for i, match in listed
+        ]
+        return tables, self.findings, used, contents
 
     def _title_at(self, i: int) -> tuple[tuple[TitleMatch, _Cell] | None, int]:
         """The title on line i, or on line i joined with a short wrapped tail (…预算 / 表)."""
@@ -839,8 +843,10 @@ class LayoutReader:
         return None
 
 
-def recognize_layout(doc: Document) -> tuple[list[Table], list[Finding], list[int]]:
-    """Find the catalog tables of a document whose lines carry cell boxes."""
+def recognize_layout(
+    doc: Document,
+) -> tuple[list[Table], list[Finding], list[int], list[tuple[int, int | None, str, str]]]:
+    """Find the catalog tables of a document whose lines carry cell boxes (and its 目录's entries)."""
     return LayoutReader(doc).run()
 
 

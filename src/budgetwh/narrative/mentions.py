@@ -1,0 +1,75 @@
+"""What a document says about itself: the years in its headings, its as-of dates, placeholder
+names left from a template, and the tables its 目录 lists.
+
+These are the inputs of the consistency rules (`int_checks__document_consistency`): a 2024
+决算 whose section says 2023年度部门决算, an as-of date 截至2023年12月31日 in it, a cover that
+still reads XX局, a table listed but printed nowhere in the disclosure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetwh.document import Document
+from budgetwh.narrative.stream import Stream
+
+# 截至2023年12月31日, 截止时间：2021-12-31, 截至2018年12月31日
+AS_OF = re.compile(
+    r"截(?:至|止)(?:时间)?[：:]?\s*(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})"
+)
+# A heading naming the disclosure's year: 2022 年部门预算信息公开情况说明, 2024 年度部门决算表,
+# 2019年预算公开. A table column (2016年预算数) or a comparison (比2023年预算增加) is not one.
+HEADING_YEAR = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?:(?:部门|单位)\s*(?:预算|决算)|(?:预算|决算)\s*(?:公开|情况说明|编制说明))"
+)
+HEADING_MAX_CHARS = 60  # longer lines are sentences, which may name other years
+SENTENCE_MARK = re.compile(r"[，。；,;%]")
+# XX局, ××单位, 某某部门: a template's placeholder where the department's name belongs
+PLACEHOLDER = re.compile(
+    r"(?:[XＸxｘ×✕*＊]{2,}|某某)\s*(?:局|委员会|委|办公室|办|厅|部门|部|中心|单位|院|所|站|协会|公司)"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One thing a document prints about itself, with where."""
+
+    kind: str  # as_of_date | heading_year | placeholder_name | contents_entry
+    value: str  # 2023-12-31 | 2024 | XX局 | the listed table's code
+    text: str  # as printed
+    source_line: int
+    source_page: int | None
+
+
+def _page_of(doc: Document) -> dict[int, int | None]:
+    return {n: line.page for line in doc.lines for n in range(line.first_line, line.last_line + 1)}
+
+
+def document_mentions(
+    doc: Document, stream: Stream, used: set[int], contents: list[tuple[int, int | None, str, str]]
+) -> list[Mention]:
+    """Years, as-of dates and placeholders outside the tables, and the 目录's entries, in order."""
+    page_of = _page_of(doc)
+    out: list[tuple[int, Mention]] = []
+    for m in AS_OF.finditer(stream.text):
+        line = stream.line_at(m.start())
+        value = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        out.append((line, Mention("as_of_date", value, m.group(0), line, page_of.get(line))))
+    for m in PLACEHOLDER.finditer(stream.text):
+        line = stream.line_at(m.start())
+        name = re.sub(r"\s+", "", m.group(0))
+        out.append((line, Mention("placeholder_name", name, m.group(0), line, page_of.get(line))))
+    for line in doc.lines:
+        if line.first_line in used or len(re.sub(r"\s+", "", line.text)) > HEADING_MAX_CHARS:
+            continue
+        if SENTENCE_MARK.search(line.text):
+            continue  # part of a sentence wrapped onto a short line: 2020 年部门预算绩效目标已 100%完成，
+        for m in HEADING_YEAR.finditer(line.text):
+            out.append(
+                (line.first_line, Mention("heading_year", m.group("y"), line.text.strip(), line.first_line, line.page))
+            )
+    for first_line, page, code, printed in contents:
+        out.append((first_line, Mention("contents_entry", code, printed, first_line, page)))
+    out.sort(key=lambda pair: pair[0])
+    return [m for _, m in out]
