@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # The context config is also written with ``analytics_enabled: false`` below.
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 
+RULE_CATALOG = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "rule_catalog.csv"
 SUITE_NAME = "fct_rule_check"
 DATASOURCE_NAME = "budgetwh_frames"
 ASSET_NAME = "fct_rule_check"
@@ -73,7 +74,7 @@ ROW_KEYS = ("check_id", "rule_id", "document_id", "line_label", "diff")
 FCT_RULE_CHECK_SQL = """
 select
     row_number() over (order by check_id, rule_id, document_id) as row_no,
-    check_id, rule_id, severity, document_id, unit_code, table_code, line_label,
+    check_id, rule_id, rule_family, severity, document_id, unit_code, table_code, line_label,
     lhs, rhs, diff, tolerance, status, message,
     abs(diff) - tolerance as excess  -- exact DECIMAL, NULL if an input is NULL
 from marts.fct_rule_check
@@ -94,13 +95,42 @@ class CheckpointOutcome:
     seconds: dict[str, float] = field(default_factory=dict)  # load / gx_import / validate
 
 
+def rule_families(catalog: Path = RULE_CATALOG) -> dict[str, str]:
+    """Rule family → severity, from the rule catalog seed (one severity per family)."""
+    import csv
+
+    families: dict[str, set[str]] = {}
+    with catalog.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            families.setdefault(row["family"], set()).add(row["severity"])
+    mixed = {f: s for f, s in families.items() if len(s) > 1}
+    if mixed:
+        raise ValueError(f"{catalog}: a rule family must have one severity: {mixed}")
+    return {f: s.pop() for f, s in families.items()}
+
+
 def suite_expectations() -> list:
-    """The expectation suite over fct_rule_check, as code."""
+    """The expectation suite over fct_rule_check, as code: the table's contract, then one
+    expectation per rule family (|diff| within tolerance wherever it was evaluated), so the
+    data docs show which family failed where. Warning families are GX warnings: they are
+    reported, and do not fail the checkpoint."""
     import great_expectations.expectations as gxe
+    from great_expectations.expectations.metadata_types import FailureSeverity
     from great_expectations.expectations.row_conditions import Column
 
     # Error-level checks that were actually evaluated.
     evaluated_error = (Column("severity") == "error") & (Column("status") != "skipped")
+    per_family = [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="excess",
+            max_value=0,
+            row_condition=(Column("rule_family") == family) & (Column("status") != "skipped"),
+            severity=FailureSeverity.CRITICAL if severity == "error" else FailureSeverity.WARNING,
+            description=f"rule family {family} ({severity}): every evaluated check within its tolerance",
+            meta={"family": family},
+        )
+        for family, severity in sorted(rule_families().items())
+    ]
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="check_id"),
         gxe.ExpectColumnValuesToBeUnique(column="check_id"),
@@ -115,6 +145,7 @@ def suite_expectations() -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="excess", row_condition=evaluated_error),
         # |diff| - tolerance <= 0  (Decimal vs 0, exact)
         gxe.ExpectColumnValuesToBeBetween(column="excess", max_value=0, row_condition=evaluated_error),
+        *per_family,
     ]
 
 
@@ -204,10 +235,14 @@ def _plain(value: Any) -> Any:
 
 
 def _label(cfg) -> str:
+    family = (getattr(cfg, "meta", None) or {}).get("family")
+    if family:
+        return f"rule family {family}"
     column = cfg.kwargs.get("column")
     label = f"{cfg.type}({column})" if column else cfg.type
     if cfg.kwargs.get("row_condition") is not None:
-        label += " where severity='error' and status<>'skipped'"
+        description = getattr(cfg, "description", None)
+        label += f" [{description}]" if description else " where severity='error' and status<>'skipped'"
     return label
 
 
@@ -223,6 +258,7 @@ def run_checkpoint(warehouse: Path, build_dir: Path, *, run_name: str | None = N
 
     t = time.perf_counter()
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.expectations.metadata_types import FailureSeverity
 
     seconds["gx_import"] = time.perf_counter() - t
 
@@ -260,7 +296,12 @@ def run_checkpoint(warehouse: Path, build_dir: Path, *, run_name: str | None = N
                 item["expectation"] = label
                 unexpected.append(item)
 
-    success = bool(result.success)
+    # A failed warning-family expectation is reported, not a failed checkpoint.
+    success = bool(result.success) or not any(
+        not r.success and str(getattr(r.expectation_config, "severity", "critical")) != str(FailureSeverity.WARNING)
+        for vr in result.run_results.values()
+        for r in vr.results
+    )
     # Guard against "GX ran but computed nothing" (seen earlier with the SQL route).
     if evaluated != expected:
         success = False

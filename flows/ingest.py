@@ -64,7 +64,12 @@ def summary_lines(result: RunResult) -> list[str]:
         f"checks     {checks.get('pass', 0)} passed / {checks.get('rounding', 0)} rounding / "
         f"{checks.get('fail', 0)} failed / {checks.get('skipped', 0)} skipped"
     )
-    gx = "passed" if result.checkpoint_success else "FAILED: " + ", ".join(result.checkpoint_failures)
+    if not result.checkpoint_success:
+        gx = "FAILED: " + ", ".join(result.checkpoint_failures)
+    elif result.checkpoint_failures:  # warning families: reported, not failing
+        gx = "passed with warnings: " + ", ".join(result.checkpoint_failures)
+    else:
+        gx = "passed"
     lines.append(f"GX         checkpoint {gx}" + (f" · data docs {result.data_docs}" if result.data_docs else ""))
     lines += [f"quarantined  {name}: {error}" for name, error in result.quarantined]
     lines += [f"dbt warning  {w}" for w in result.dbt_warnings]

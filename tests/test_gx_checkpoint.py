@@ -14,7 +14,7 @@ from expectations.checkpoint import run_checkpoint
 DDL = """
 create schema marts;
 create table marts.fct_rule_check (
-    check_id varchar, rule_id varchar, severity varchar, document_id varchar,
+    check_id varchar, rule_id varchar, rule_family varchar, severity varchar, document_id varchar,
     unit_code varchar, table_code varchar, line_label varchar,
     lhs decimal(18,2), rhs decimal(18,2), diff decimal(18,2), tolerance decimal(18,2),
     status varchar, message varchar
@@ -47,8 +47,9 @@ def _warehouse(path: Path, text: str) -> Path:
     try:
         con.execute(DDL)
         con.executemany(
-            "insert into marts.fct_rule_check values (?, ?, ?, ?, 'U1', 'T1', ?, ?, ?, ?, ?, ?, null)",
-            _rows(text),
+            "insert into marts.fct_rule_check values (?, ?, ?, ?, ?, 'U1', 'T1', ?, ?, ?, ?, ?, ?, null)",
+            # error rules in a table family, warnings in the narrative family
+            [(r[0], r[1], "summary" if r[2] == "error" else "narrative", *r[2:]) for r in _rows(text)],
         )
     finally:
         con.close()
@@ -77,8 +78,10 @@ def test_error_row_outside_tolerance_fails(tmp_path, no_network):
     assert bad[0]["rule_id"] == "R5" and bad[0]["document_id"] == "D2"
     assert bad[0]["line_label"] == "GrandTotal"
     assert bad[0]["diff"] == Decimal("10.00") and isinstance(bad[0]["diff"], Decimal)
-    # only the bad row is reported (warning / skipped / at-tolerance rows are fine)
-    assert {r["check_id"] for r in outcome.unexpected} == {"c5"}
+    # only the bad row fails an error expectation (warning / skipped / at-tolerance rows are fine)
+    errors = [r for r in outcome.unexpected if r["expectation"] != "rule family narrative"]
+    assert {r["check_id"] for r in errors} == {"c5"}
+    assert "rule family summary" in outcome.failed_expectations
     # DuckDB connection was closed: the file can be opened read-write again
     duckdb.connect(str(wh)).close()
 
@@ -89,7 +92,9 @@ def test_all_within_tolerance_passes_and_writes_data_docs(tmp_path, no_network):
     outcome = run_checkpoint(wh, build_dir)
 
     assert outcome.success is True, outcome.failed_expectations
-    assert outcome.failed_expectations == [] and outcome.unexpected == []
+    # c3, a warning beyond its tolerance, is reported under its family and fails nothing
+    assert outcome.failed_expectations == ["rule family narrative"]
+    assert [(r["check_id"], r["expectation"]) for r in outcome.unexpected] == [("c3", "rule family narrative")]
     assert outcome.evaluated > 0 and outcome.rows == 3
     assert outcome.docs_index is not None and outcome.docs_index.name == "index.html"
     assert outcome.docs_index.is_file()
@@ -114,3 +119,27 @@ def _assert_docs_load_nothing_remote(site: Path) -> None:
         for ref in re.findall(r"""<(?:link rel="stylesheet"|script)[^>]*(?:href|src)\s*=\s*["']([^"'#?]+)""", text):
             assert (page.parent / ref).exists(), (page, ref)
     assert "bootstrap.min.css" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_expectation_per_rule_family() -> None:
+    """Issue 9: the data docs show which rule family failed where; the families and their
+    severities are the rule catalog's (data), one severity each."""
+    from expectations.checkpoint import rule_families, suite_expectations
+
+    families = rule_families()
+    assert families == {
+        "cross": "error", "hierarchy": "error", "identity": "error", "row": "error", "summary": "error",
+        "three_public": "error", "narrative": "warning", "consistency": "warning",
+    }  # fmt: skip
+    tagged = [e for e in suite_expectations() if (e.meta or {}).get("family")]
+    assert sorted(e.meta["family"] for e in tagged) == sorted(families)
+    assert {e.meta["family"]: str(e.severity) for e in tagged}["narrative"].endswith("WARNING")
+
+
+def test_a_family_of_two_severities_is_refused(tmp_path: Path) -> None:
+    from expectations.checkpoint import rule_families
+
+    catalog = tmp_path / "rule_catalog.csv"
+    catalog.write_text("rule_id,family,severity,statement,tolerance_per_term\na,f,error,x,0\nb,f,warning,y,0\n")
+    with pytest.raises(ValueError, match="one severity"):
+        rule_families(catalog)

@@ -32,6 +32,7 @@ tables as (
 measured as (
     select
         c.*,
+        r.family as rule_family,
         r.severity,
         r.statement,
         cast(c.lhs - c.rhs as decimal(24, 6)) as diff,
@@ -48,6 +49,7 @@ final as (
         md5(concat_ws('|', m.rule_id, m.document_id, m.table_code, m.table_seq, m.scope, m.unit_code,
             m.side, m.row_seq, m.subject_key, m.measure, m.line_label)) as check_id,
         m.rule_id,
+        m.rule_family,
         m.severity,
         m.statement,
         m.document_id,
