@@ -225,6 +225,9 @@ MUTATIONS = [
                 frozenset({"three_public_parts"}) | GUIHUA_GENUINE, column=1),
     PdfMutation("final_three_public_vehicle", GUIHUA_2024, 17, "2.85", "0.00", "1.00",
                 frozenset({"three_public_vehicle"}) | GUIHUA_GENUINE, column=5),
+    # 社工部 p.17: 本年支出合计307.82万元，其中：基本支出105.58万元，占34.30%；项目支出202.24万元，占65.70%
+    PdfMutation("final_narrative_share", SHEGONGBU_2024, 17, "项目支出202.24", "65.70", "66.70",
+                frozenset({"narrative_share"})),
     # What a document says about itself. 000 line 491 heads its 情况说明 with the year.
     m("document_year_headings", SAMPLE_000, 491, "2022 年部门预算信息公开情况说明", "2021 年部门预算信息公开情况说明",
       {"document_year_headings"}, ("document_year_headings", 491)),

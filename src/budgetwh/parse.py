@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetwh.document import Document
+from budgetwh.narrative.coverage import narrative_coverage
 from budgetwh.narrative.figures import Figure, extract_figures
 from budgetwh.narrative.identity import Identity, identify
 from budgetwh.narrative.mentions import Mention, document_mentions
@@ -34,6 +35,8 @@ class ParsedDocument:
     page_count: int | None = None
     findings: list[Finding] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    narrative_money_printed: int = 0  # money figures the narrative prints with a unit
+    narrative_money_read: int = 0  # …of which a fact holds
 
 
 def document_id(data: bytes) -> str:
@@ -88,6 +91,18 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
         )
     figures = extract_figures(stream, identity.fiscal_year)
     mentions = document_mentions(doc, stream, used, contents)
+    coverage = narrative_coverage(stream, figures)
+    page_of = {n: line.page for line in doc.lines for n in range(line.first_line, line.last_line + 1)}
+    findings += [
+        Finding(
+            "narrative_figure_unread",
+            page_of.get(u.source_line),
+            u.source_line,
+            f"{u.text} printed in the narrative is not read as a fact",
+            u.sentence,
+        )
+        for u in coverage.unread
+    ]
     phase = document_phase(tables, stream.text)
     for t in tables:
         t.phase = t.phase or phase
@@ -107,4 +122,6 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
         page_count=doc.page_count,
         findings=findings,
         mentions=mentions,
+        narrative_money_printed=coverage.printed,
+        narrative_money_read=coverage.read,
     )

@@ -78,6 +78,10 @@ final as (
         d.table_count,
         coalesce(f.table_fact_count, 0) as table_fact_count,
         coalesce(f.narrative_fact_count, 0) as narrative_fact_count,
+        d.narrative_money_printed,
+        d.narrative_money_read,
+        -- the share of the narrative's money figures a fact holds (the rest are findings)
+        cast(d.narrative_money_read / nullif(d.narrative_money_printed, 0) as decimal(5, 4)) as narrative_coverage,
         coalesce(f.table_fact_count, 0) + coalesce(f.narrative_fact_count, 0) as fact_count,
         coalesce(c.checks_total, 0) as checks_total,
         coalesce(c.checks_pass, 0) as checks_pass,

@@ -23,13 +23,14 @@ RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding"
 # A column the current schema has and earlier ones lacked: its absence means the
 # raw tables predate this schema and are rebuilt (every document re-parses, as
 # the parser version changed with it). Acceptances are decisions and are kept.
-SCHEMA_MARKER = ("narrative_figure", "stated_direction")
+SCHEMA_MARKER = ("source_document", "narrative_money_read")
 DOCUMENT_SCHEMA = {
     "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
     "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
     "department_name": pl.Utf8, "region_key": pl.Utf8, "province": pl.Utf8, "city": pl.Utf8, "county": pl.Utf8,
     "identity_evidence": pl.Utf8, "table_count": pl.Int32, "cell_count": pl.Int32, "figure_count": pl.Int32,
     "phase": pl.Utf8, "page_count": pl.Int32, "finding_count": pl.Int32,
+    "narrative_money_printed": pl.Int32, "narrative_money_read": pl.Int32,
 }  # fmt: skip
 
 
@@ -303,6 +304,8 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
                 "phase": p.phase,
                 "page_count": p.page_count,
                 "finding_count": f[3].height,
+                "narrative_money_printed": p.narrative_money_printed,
+                "narrative_money_read": p.narrative_money_read,
             }
             for p, f in zip(docs, frames, strict=True)
         ],
@@ -320,7 +323,8 @@ def _insert(con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument]) -> None:
                select document_id, source_path, file_name, file_format, byte_size, parser_version,
                       'loaded' as status, fiscal_year, department_code, department_name, region_key,
                       province, city, county, identity_evidence, table_count, cell_count, figure_count,
-                      ?::timestamp as ingested_at, phase, page_count, finding_count
+                      ?::timestamp as ingested_at, phase, page_count, finding_count,
+                      narrative_money_printed, narrative_money_read
                from _documents""",
             [now],
         )

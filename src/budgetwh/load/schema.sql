@@ -26,6 +26,8 @@ create table if not exists raw.source_document (
     phase             varchar,               -- budget (预算) | final (决算) | null when not told
     page_count        integer,               -- native layouts only
     finding_count     integer not null default 0,
+    narrative_money_printed integer,         -- money figures the narrative prints with a unit
+    narrative_money_read    integer,         -- …of which a narrative fact holds
     -- Kept up by every run from what the raw folder holds (pipeline.record_inventory):
     -- a document whose bytes and path have both gone is removed; one whose path now
     -- holds other bytes is an earlier version. Both stay here as history.

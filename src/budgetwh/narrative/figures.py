@@ -39,6 +39,8 @@ class Figure:
     source_kind: str  # sentence | form
     reference_amount: Decimal | None = None  # the budget a completion rate is stated against
     stated_direction: str | None = None  # greater | less | equal: 决算数大于 / 小于预算数, 持平
+    # where in the stream the printed amounts this figure reads stand (for narrative coverage)
+    spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def amount_wan(self) -> Decimal | None:
@@ -95,6 +97,7 @@ def sentence_figures(stream: Stream) -> list[Figure]:
                         sentence=stream.sentence_at(m.start(), m.end()),
                         source_line=stream.line_at(m.start()),
                         source_kind="sentence",
+                        spans=(m.span("amount"),) if "amount" in m.groupdict() else (),
                     ),
                 )
             )
@@ -128,6 +131,7 @@ def yoy_statements(stream: Stream) -> list[Figure]:
                 sentence=stream.sentence_at(m.start(), m.end()),
                 source_line=stream.line_at(m.start()),
                 source_kind="sentence",
+                spans=(m.span("amount"),),
             )
         )
     return out
@@ -184,6 +188,7 @@ def execution_statements(stream: Stream) -> list[Figure]:
             "sentence": stream.sentence_at(m.start(), m.end()),
             "source_line": stream.line_at(m.start()),
             "source_kind": "sentence",
+            "spans": tuple(m.span(g) for g in ("a", "d", "b") if m.group(g)),
         }
         if m.group("pct"):
             base = budgets.get(m.group("base") or "", last)
@@ -208,6 +213,43 @@ def execution_statements(stream: Stream) -> list[Figure]:
                 )
             )
         floor = m.end()
+    return out
+
+
+# A total and its parts' shares: 本年支出合计9759.38万元，其中：基本支出5377.64万元，占55.10%；项目
+# 支出4381.74万元，占44.90%; …支出9746.50万元，主要用于以下方面：社会保障和就业支出（类）754.75万元，占7.74%
+SHARE_LIST = re.compile(rf"(?P<total>{NUMBER}) ?万元[，,] ?(?:其中|主要用于以下方面|主要包括)[：:]")
+SHARE_ITEM = re.compile(
+    rf" ?(?P<label>[^：:；;，,。]{{1,40}}?) ?(?P<b>{NUMBER}) ?万元[，,] ?占 ?(?P<pct>{NUMBER}) ?%[；;，,]?"
+)
+
+
+def share_statements(stream: Stream) -> list[Figure]:
+    """Parts stated with their share of the total the sentence opens with (`share`: the part,
+    its percent, the total as reference_amount). A share of a total stated elsewhere
+    (占本年支出合计的99.87%) is not read: its total is not in the sentence."""
+    out = []
+    for head in SHARE_LIST.finditer(stream.text):
+        pos = head.end()
+        while item := SHARE_ITEM.match(stream.text, pos):
+            out.append(
+                Figure(
+                    metric="share",
+                    label=item.group("label").strip(),
+                    amount_text=item.group("b"),
+                    amount=Decimal(item.group("b")),
+                    amount_unit="万元",
+                    unit_basis="printed",
+                    fiscal_year=None,
+                    percent=Decimal(item.group("pct")),
+                    sentence=stream.sentence_at(head.start(), item.end()),
+                    source_line=stream.line_at(item.start("b")),
+                    source_kind="sentence",
+                    reference_amount=Decimal(head.group("total")),
+                    spans=(head.span("total"), item.span("b")),
+                )
+            )
+            pos = item.end()
     return out
 
 
@@ -319,6 +361,7 @@ def extract_figures(stream: Stream, fiscal_year: int | None) -> list[Figure]:
         *sentence_figures(stream),
         *yoy_statements(stream),
         *execution_statements(stream),
+        *share_statements(stream),
         *funds_form_figures(stream, fiscal_year),
         *project_form_figures(stream),
     ]

@@ -28,6 +28,8 @@ final as (
         phase,
         page_count,
         finding_count,
+        narrative_money_printed,
+        narrative_money_read,
         file_modified_at,
         last_seen_at,
         removed_at
