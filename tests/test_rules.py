@@ -57,7 +57,8 @@ class PdfMutation:
     """Print `new` over the number `old` that stands on `label`'s line of a PDF page (1-based).
 
     `nth` picks the label where the page prints it more than once (总计 on both sides of a
-    总表), `column` the `old` to the label's right where several stand on its line.
+    总表), `column` the `old` to the label's right where several stand on its line; an empty
+    label means the page prints `old` once.
     """
 
     name: str
@@ -76,9 +77,12 @@ class PdfMutation:
 
         doc = pymupdf.open(self.source)
         page = doc[self.page - 1]
-        label = sorted(page.search_for(self.label), key=lambda r: (r.x0, r.y0))[self.nth]
-        on_line = [r for r in page.search_for(self.old) if abs(r.y1 - label.y1) < 3 and r.x0 >= label.x1 - 1]
-        hit = sorted(on_line, key=lambda r: r.x0)[self.column]
+        if self.label:
+            label = sorted(page.search_for(self.label), key=lambda r: (r.x0, r.y0))[self.nth]
+            on_line = [r for r in page.search_for(self.old) if abs(r.y1 - label.y1) < 3 and r.x0 >= label.x1 - 1]
+            hit = sorted(on_line, key=lambda r: r.x0)[self.column]
+        else:  # no label: the page prints `old` once
+            (hit,) = page.search_for(self.old)
         page.add_redact_annot(hit)
         page.apply_redactions()
         # words need a CJK font (china-s, built into PyMuPDF); digits keep the table's look
@@ -225,6 +229,10 @@ MUTATIONS = [
                 frozenset({"three_public_parts"}) | GUIHUA_GENUINE, column=1),
     PdfMutation("final_three_public_vehicle", GUIHUA_2024, 17, "2.85", "0.00", "1.00",
                 frozenset({"three_public_vehicle"}) | GUIHUA_GENUINE, column=5),
+    # 社工部 p.18: …事业运行（项）…全年预算为17.68万元，支出决算为11.31万元。决算数小于全年预算数: the
+    # 一般公共预算财政拨款支出决算表 prints 2013950 事业运行 11.31 (p.12); still less than 17.68.
+    PdfMutation("final_narrative_execution_table", SHEGONGBU_2024, 18, "", "11.31", "12.31",
+                frozenset({"narrative_execution_matches_table"})),
     # 社工部 p.17: 本年支出合计307.82万元，其中：基本支出105.58万元，占34.30%；项目支出202.24万元，占65.70%
     PdfMutation("final_narrative_share", SHEGONGBU_2024, 17, "项目支出202.24", "65.70", "66.70",
                 frozenset({"narrative_share"})),
