@@ -126,6 +126,25 @@ def test_narrative_figures_only_where_no_table_prints_them(samples_run: Run) -> 
     }
 
 
+def test_budget_against_final_as_a_final_account_states_it(samples_run: Run) -> None:
+    """社工部 2024 (一般公共预算财政拨款支出决算具体情况, as printed): 全年预算为17.68万元，支出决算为
+    11.31万元。决算数小于全年预算数 — and its table prints 2013950 事业运行 11.31."""
+    rows = samples_run.sql(
+        """select subject_key, budget_initial_wan::varchar, budget_adjusted_wan::varchar,
+                  final_amount_wan::varchar, execution_rate_adjusted::varchar, stated_rate, stated_direction,
+                  table_amount_wan::varchar
+           from marts.fct_budget_execution where file_name like '中共上海市普陀区委社会工作部%'
+           order by figure_seq"""
+    )
+    assert len(rows) == 10  # the total and its nine 项
+    assert rows[2] == (
+        "function:2013950", None, "17.680000", "11.310000", "63.97", None, "less", "11.310000",
+    )  # fmt: skip
+    # 年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%
+    assert rows[0][:5] == ("balance:total", "0.000000", "321.020000", "307.820000", "95.89")
+    assert all(r[0] is not None for r in rows)  # every name resolves to its table line
+
+
 def test_export_parquet_csv_and_workbooks_keep_every_amount_exact(samples_run: Run, tmp_path: Path) -> None:
     import duckdb
     import openpyxl

@@ -187,8 +187,11 @@ def test_execution_statements_of_a_final_account() -> None:
     stated = [
         (f.metric, f.amount, f.reference_amount, f.percent, f.stated_direction)
         for f in figures
-        if f.metric.startswith("execution")
+        if f.metric in ("execution_rate", "execution_direction")
     ]
+    budgets = [(f.metric, f.amount) for f in figures if f.metric.startswith("execution_budget")][:2]
+    assert budgets == [("execution_budget_initial", Decimal("0")), ("execution_budget_adjusted", Decimal("321.02"))]
+    assert sum(f.metric == "execution_final" for f in figures) == 10
     # 年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。决算数小于预算数
     assert stated[:2] == [
         ("execution_rate", Decimal("307.82"), Decimal("0"), Decimal("95.89"), None),  # 年初, as named

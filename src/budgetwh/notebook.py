@@ -19,6 +19,7 @@ MARTS = {
     "year_on_year": "fct_figure_year_on_year",
     "composition": "fct_figure_composition",
     "findings": "fct_rule_findings_by_publisher",
+    "execution": "fct_budget_execution",
     "facts": "fact_budget_line",
     "facts_all": "fact_budget_line_all",
     "checks": "fct_rule_check",

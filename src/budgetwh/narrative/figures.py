@@ -166,11 +166,19 @@ def _execution_subject(stream: Stream, start: int, floor: int) -> str | None:
     return opening or None
 
 
+EXECUTION_BUDGET = {
+    "年初": "execution_budget_initial",
+    "全年": "execution_budget_adjusted",
+    "调整": "execution_budget_adjusted",
+}
+
+
 def execution_statements(stream: Stream) -> list[Figure]:
-    """A 决算's execution statements as figures of the 决算 amount: `execution_rate` with the
-    rate and the budget it is stated against, `execution_direction` with the direction word
-    (决算数小于预算数) and the budget it compares with. A budget named (年初, 全年) is that one;
-    an unnamed one (完成预算的, 小于预算数) is the last budget the statement gives."""
+    """A 决算's execution statements as figures: `execution_final` (the 决算 amount),
+    `execution_budget_initial` / `execution_budget_adjusted` (年初预算, 全年 or 调整预算, each as
+    printed), `execution_rate` (the rate, with the budget it is stated against) and
+    `execution_direction` (决算数小于预算数, with the budget it compares with). A budget named
+    (年初, 全年) is that one; an unnamed one (完成预算的, 小于预算数) is the last budget given."""
     out = []
     floor = 0
     for m in EXECUTION.finditer(stream.text):
@@ -190,6 +198,11 @@ def execution_statements(stream: Stream) -> list[Figure]:
             "source_kind": "sentence",
             "spans": tuple(m.span(g) for g in ("a", "d", "b") if m.group(g)),
         }
+        out.append(Figure(metric="execution_final", percent=None, **common))
+        for kind, group in ((m.group("first"), "a"), (m.group("second"), "d")):
+            if kind:
+                stated = common | {"amount_text": m.group(group), "amount": Decimal(m.group(group))}
+                out.append(Figure(metric=EXECUTION_BUDGET[kind], percent=None, **stated))
         if m.group("pct"):
             base = budgets.get(m.group("base") or "", last)
             out.append(
