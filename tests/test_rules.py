@@ -114,6 +114,7 @@ class PdfPageCut:
 
 
 SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
+RENDA_2019_NARRATIVE = REALDOCS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大常委会2019年度部门预算公开.pdf"
 GUIHUA_2024 = REALDOCS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 GUIHUA_GENUINE = {"narrative_matches_table"}  # p.24 人员经费 4896.98 vs its table's 4884.09 (below)
 # A real blank template (上海's 决算 template: nine tables, no amounts), loaded as it is.
@@ -236,6 +237,10 @@ MUTATIONS = [
     # 社工部 p.17: 本年支出合计307.82万元，其中：基本支出105.58万元，占34.30%；项目支出202.24万元，占65.70%
     PdfMutation("final_narrative_share", SHEGONGBU_2024, 17, "项目支出202.24", "65.70", "66.70",
                 frozenset({"narrative_share"})),
+    # 江苏 人大 2019 narrative p.15: …支出预算18330.37万元，与上年相比增加2432.93万元，增长15.3% (2432.93 ÷
+    # 15897.44 = 15.30 %)
+    PdfMutation("narrative_yoy_change_rate", RENDA_2019_NARRATIVE, 15, "2432.93", "15.3", "16.3",
+                frozenset({"narrative_yoy_change_rate"})),
     # What a document says about itself. 000 line 491 heads its 情况说明 with the year.
     m("document_year_headings", SAMPLE_000, 491, "2022 年部门预算信息公开情况说明", "2021 年部门预算信息公开情况说明",
       {"document_year_headings"}, ("document_year_headings", 491)),

@@ -229,6 +229,44 @@ def execution_statements(stream: Stream) -> list[Figure]:
     return out
 
 
+# A figure and its change on last year in one sentence: 收入预算总计13649.07万元，与上年相比收、支预算
+# 总计各增加844.15万元，增长6.59%; …（项）607.1万元，与上年相比增加27.09万元，增加4.67%
+# 9,146.79: the 江苏 narratives group thousands
+GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+CHANGE_ON_LAST_YEAR = re.compile(
+    rf"(?<![\d.,])(?P<a>{GROUPED}|{NUMBER}) ?万元[，,] ?(?:与|比|较)上年(?:度)?(?:相比|预算)?[，,]? ?"
+    rf"[^，,。；;]{{0,12}}?"
+    rf"(?P<dir>增加|减少|下降)(?P<b>{GROUPED}|{NUMBER}) ?万元(?:[，,] ?(?:增长|增加|减少|下降)(?P<pct>{NUMBER}) ?%)?"
+)
+
+
+def change_statements(stream: Stream) -> list[Figure]:
+    """Changes on last year stated right after the figure they change (`yoy_change`: the signed
+    change, its rate, this year's figure as reference_amount, the words before it as label)."""
+    out = []
+    for m in CHANGE_ON_LAST_YEAR.finditer(stream.text):
+        left = max(stream.text.rfind(ch, 0, m.start()) for ch in "。；;，,：:\n") + 1
+        change = Decimal(m.group("b").replace(",", ""))
+        out.append(
+            Figure(
+                metric="yoy_change",
+                label=stream.text[left : m.start()].strip() or None,
+                amount_text=m.group("b").replace(",", ""),
+                amount=-change if m.group("dir") != "增加" else change,
+                amount_unit="万元",
+                unit_basis="printed",
+                fiscal_year=None,
+                percent=Decimal(m.group("pct")) if m.group("pct") else None,
+                sentence=stream.sentence_at(m.start(), m.end()),
+                source_line=stream.line_at(m.start("b")),
+                source_kind="sentence",
+                reference_amount=Decimal(m.group("a").replace(",", "")),
+                spans=(m.span("a"), m.span("b")),
+            )
+        )
+    return out
+
+
 # A total and its parts' shares: 本年支出合计9759.38万元，其中：基本支出5377.64万元，占55.10%；项目
 # 支出4381.74万元，占44.90%; …支出9746.50万元，主要用于以下方面：社会保障和就业支出（类）754.75万元，占7.74%
 SHARE_LIST = re.compile(rf"(?P<total>{NUMBER}) ?万元[，,] ?(?:其中|主要用于以下方面|主要包括)[：:]")
@@ -375,6 +413,7 @@ def extract_figures(stream: Stream, fiscal_year: int | None) -> list[Figure]:
         *yoy_statements(stream),
         *execution_statements(stream),
         *share_statements(stream),
+        *change_statements(stream),
         *funds_form_figures(stream, fiscal_year),
         *project_form_figures(stream),
     ]
