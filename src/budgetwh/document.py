@@ -61,6 +61,11 @@ class Document:
     # copy cut short), or None. What was read is kept, but it is not the whole document.
     cut_short: str | None = None
 
+    @cached_property
+    def page_of_line(self) -> dict[int, int | None]:
+        """Source line number → the page it is printed on (None for text extractions)."""
+        return {n: line.page for line in self.lines for n in range(line.first_line, line.last_line + 1)}
+
     @property
     def has_geometry(self) -> bool:
         """True when lines carry cell boxes (native layouts)."""

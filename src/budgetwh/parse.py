@@ -92,11 +92,10 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     figures = extract_figures(stream, identity.fiscal_year)
     mentions = document_mentions(doc, stream, used, contents)
     coverage = narrative_coverage(stream, figures)
-    page_of = {n: line.page for line in doc.lines for n in range(line.first_line, line.last_line + 1)}
     findings += [
         Finding(
             "narrative_figure_unread",
-            page_of.get(u.source_line),
+            doc.page_of_line.get(u.source_line),
             u.source_line,
             f"{u.text} printed in the narrative is not read as a fact",
             u.sentence,

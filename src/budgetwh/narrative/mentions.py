@@ -42,15 +42,11 @@ class Mention:
     source_page: int | None
 
 
-def _page_of(doc: Document) -> dict[int, int | None]:
-    return {n: line.page for line in doc.lines for n in range(line.first_line, line.last_line + 1)}
-
-
 def document_mentions(
     doc: Document, stream: Stream, used: set[int], contents: list[tuple[int, int | None, str, str]]
 ) -> list[Mention]:
     """Years, as-of dates and placeholders outside the tables, and the 目录's entries, in order."""
-    page_of = _page_of(doc)
+    page_of = doc.page_of_line
     out: list[tuple[int, Mention]] = []
     for m in AS_OF.finditer(stream.text):
         line = stream.line_at(m.start())
