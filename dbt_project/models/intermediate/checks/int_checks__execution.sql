@@ -3,17 +3,9 @@
    - narrative_execution_rate: the stated C = B ÷ A × 100, to the 0.01 % it is printed to;
    - narrative_execution_direction: the stated 大于 / 小于 / 持平 = the sign of B − A.
    A is the budget the statement names for each (年初 or 全年), else the last it gives.
-   inputs: stg narrative figures (metrics execution_rate, execution_direction). #}
-with documents as (
-    select document_id from {{ ref('stg_raw__source_documents') }}
-    where load_status = 'loaded'
-),
-
-statements as (
-    select f.*
-    from {{ ref('stg_raw__narrative_figures') }} as f
-    inner join documents as d using (document_id)
-    where f.metric in ('execution_rate', 'execution_direction')
+   inputs: int_execution_statements (the statement's figures, pivoted). #}
+with statements as (
+    select * from {{ ref('int_execution_statements') }}
 ),
 
 rates as (
@@ -23,15 +15,15 @@ rates as (
         figure_seq as row_seq,
         coalesce(label || ': ', '') || sentence as line_label,
         'execution_rate' as measure,
-        percent as lhs,
-        round(amount_wan * 100 / nullif(reference_amount_wan, 0), 2) as rhs,
+        stated_rate as lhs,
+        round(final_amount_wan * 100 / nullif(rate_reference_wan, 0), 2) as rhs,
         source_line,
-        'stated ' || percent::varchar || '% of ' || reference_amount_wan::varchar || ' 万元; 决算 '
-            || amount_wan::varchar || ' 万元' as detail,
+        'stated ' || stated_rate::varchar || '% of ' || rate_reference_wan::varchar || ' 万元; 决算 '
+            || final_amount_wan::varchar || ' 万元' as detail,
         -- 社工部 2024 states 年初预算为0万元 and 完成年初预算的95.89%: no rate of 0 to check
-        case when reference_amount_wan = 0 then 'the budget the rate is stated against is 0' end as missing_input
+        case when rate_reference_wan = 0 then 'the budget the rate is stated against is 0' end as missing_input
     from statements
-    where metric = 'execution_rate'
+    where stated_rate is not null
 ),
 
 directions as (
@@ -42,13 +34,13 @@ directions as (
         coalesce(label || ': ', '') || sentence as line_label,
         'execution_direction' as measure,
         case stated_direction when 'greater' then 1 when 'less' then -1 when 'equal' then 0 end as lhs,
-        sign(amount_wan - reference_amount_wan) as rhs,
+        sign(final_amount_wan - direction_reference_wan) as rhs,
         source_line,
-        'stated ' || stated_direction || '; 决算 ' || amount_wan::varchar || ' vs 预算 '
-            || reference_amount_wan::varchar || ' 万元 (1 greater, 0 equal, −1 less)' as detail,
+        'stated ' || stated_direction || '; 决算 ' || final_amount_wan::varchar || ' vs 预算 '
+            || direction_reference_wan::varchar || ' 万元 (1 greater, 0 equal, −1 less)' as detail,
         cast(null as varchar) as missing_input
     from statements
-    where metric = 'execution_direction'
+    where stated_direction is not null
 ),
 
 unioned as (
