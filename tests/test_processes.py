@@ -222,11 +222,10 @@ def _assert_new_versions(after: Run, ids: dict[str, str], pdf_facts: list[tuple]
     assert docs == {
         (pdf, ids[pdf]): ("passed", True, True, None, None, False),  # the good version stays
         (pdf, new_pdf): ("incomplete", True, False, None, None, False),
-        # the samples' narratives print money figures no fact holds (narrative_figure_unread)
-        (SAMPLE_000.name, ids[SAMPLE_000.name]): ("passed_with_warnings", False, False, "reissued", new_000, False),
+        (SAMPLE_000.name, ids[SAMPLE_000.name]): ("passed", False, False, "reissued", new_000, False),
         # 4.51 is 0.01 off its parents' sums: a rounding warning, not an error
         ("000_更正.txt", new_000): ("passed_with_warnings", True, True, None, None, False),
-        (SAMPLE_002.name, ids[SAMPLE_002.name]): ("passed_with_warnings", False, False, None, None, True),
+        (SAMPLE_002.name, ids[SAMPLE_002.name]): ("passed", False, False, None, None, True),
     }
     finding = after.sql("select reason from raw.parse_finding where document_id = ?", [new_pdf])
     assert finding == [("the PDF stops before its end-of-file marker (%%EOF): it was cut short; pages may be missing",)]
@@ -240,7 +239,7 @@ def _assert_new_versions(after: Run, ids: dict[str, str], pdf_facts: list[tuple]
     assert after.result.summary.history == 2
     files = after.sql("select path, file_status, validation_status, is_published from marts.dim_file order by 1")
     assert files == [
-        ("000_e4a04ce1a9052b5d.txt", "document", "passed_with_warnings", False),
+        ("000_e4a04ce1a9052b5d.txt", "document", "passed", False),
         ("000_更正.txt", "document", "passed_with_warnings", True),
         (pdf, "document", "incomplete", False),
     ]

@@ -4,5 +4,6 @@
     cast(case {{ unit }}
         when '万元' then {{ amount }}
         when '元' then {{ amount }} / 10000
+        when '亿元' then {{ amount }} * 10000
     end as decimal(24, 6))
 {%- endmacro %}

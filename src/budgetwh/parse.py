@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetwh.document import Document
+from budgetwh.narrative.clauses import clause_figures, with_scopes
 from budgetwh.narrative.coverage import narrative_coverage
 from budgetwh.narrative.figures import Figure, extract_figures
 from budgetwh.narrative.identity import Identity, identify
@@ -89,7 +90,8 @@ def parse_file(path: Path, data: bytes | None = None) -> ParsedDocument:
                 identity.department_name or "",
             )
         )
-    figures = extract_figures(stream, identity.fiscal_year)
+    figures = with_scopes(stream, extract_figures(stream, identity.fiscal_year))
+    figures += clause_figures(stream, figures, identity.department_name)
     mentions = document_mentions(doc, stream, used, contents)
     coverage = narrative_coverage(stream, figures)
     findings += [

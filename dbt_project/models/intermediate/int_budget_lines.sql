@@ -55,6 +55,7 @@ table_lines as (
         {{ source_locator('d.file_format', 'c.source_page', 'c.source_line', 'c.bbox_x0', 'c.bbox_y0') }}
             as source_locator,
         cast(null as varchar) as sentence,
+        cast(null as varchar) as funds_scope,
         'table' as source_kind
     from cells as c
     inner join documents as d using (document_id)
@@ -99,6 +100,7 @@ narrative_lines as (
         cast(null as double) as bbox_y1,
         'line ' || f.source_line as source_locator,
         f.sentence,
+        f.funds_scope,
         'narrative_' || f.source_kind as source_kind
     from figures as f
     inner join documents as d using (document_id)

@@ -23,7 +23,7 @@ RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding"
 # A column the current schema has and earlier ones lacked: its absence means the
 # raw tables predate this schema and are rebuilt (every document re-parses, as
 # the parser version changed with it). Acceptances are decisions and are kept.
-SCHEMA_MARKER = ("source_document", "narrative_money_read")
+SCHEMA_MARKER = ("narrative_figure", "funds_scope")
 DOCUMENT_SCHEMA = {
     "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
     "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
@@ -191,6 +191,7 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
                 "source_kind": f.source_kind,
                 "reference_amount": None if f.reference_amount is None else str(f.reference_amount),
                 "stated_direction": f.stated_direction,
+                "funds_scope": f.funds_scope,
             }
             for i, f in enumerate(p.figures, start=1)
         ],
@@ -209,6 +210,7 @@ def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame
             "source_kind": pl.Utf8,
             "reference_amount": pl.Utf8,
             "stated_direction": pl.Utf8,
+            "funds_scope": pl.Utf8,
         },
     )
     findings = pl.DataFrame(
@@ -267,7 +269,7 @@ def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
            select document_id, figure_seq, metric, label, amount_text,
                   cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
                   cast(percent as decimal(9, 2)), sentence, source_line, source_kind,
-                  cast(reference_amount as decimal(24, 6)), stated_direction
+                  cast(reference_amount as decimal(24, 6)), stated_direction, funds_scope
            from _figures"""
     )
 

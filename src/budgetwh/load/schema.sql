@@ -122,6 +122,7 @@ create table if not exists raw.narrative_figure (
     source_kind       varchar not null,      -- sentence | form
     reference_amount  decimal(24, 6),        -- the budget an execution rate or direction is stated against
     stated_direction  varchar,               -- greater | less | equal: 决算数大于 / 小于预算数, 持平
+    funds_scope       varchar,               -- the funds its clause prints: appropriation | general_public_budget | …
     primary key (document_id, figure_seq)
 );
 

@@ -7,13 +7,11 @@ sentence, and the document carries how many it printed and how many were read.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from budgetwh.narrative.clauses import MONEY
 from budgetwh.narrative.figures import Figure
 from budgetwh.narrative.stream import Stream
-
-MONEY = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
 
 
 @dataclass(frozen=True)

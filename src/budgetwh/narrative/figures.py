@@ -39,6 +39,7 @@ class Figure:
     source_kind: str  # sentence | form
     reference_amount: Decimal | None = None  # the budget a completion rate is stated against
     stated_direction: str | None = None  # greater | less | equal: 决算数大于 / 小于预算数, 持平
+    funds_scope: str | None = None  # 财政拨款 / 一般公共预算 / … as the clause prints it (clauses.py)
     # where in the stream the printed amounts this figure reads stand (for narrative coverage)
     spans: tuple[tuple[int, int], ...] = ()
 
@@ -49,6 +50,8 @@ class Figure:
             return self.amount
         if self.amount_unit == "元":
             return self.amount / WAN
+        if self.amount_unit == "亿元":
+            return self.amount * WAN
         return None
 
 
@@ -80,7 +83,8 @@ def sentence_figures(stream: Stream) -> list[Figure]:
         for m in find_all(stream, mp.pattern):
             if CHANGE_BEFORE.search(stream.text, max(m.start() - 2, 0), m.start()):
                 continue
-            text = mp.fixed_amount if mp.fixed_amount is not None else m.group("amount")
+            # 9,146.79: some publishers group thousands
+            text = mp.fixed_amount if mp.fixed_amount is not None else m.group("amount").replace(",", "")
             year = m.groupdict().get("year")
             found.append(
                 (

@@ -42,8 +42,12 @@ class Stream:
         # cap the evidence so it stays readable.
         left = max(self.text.rfind(ch, 0, start) for ch in "。；\n") + 1
         if start - left > SENTENCE_REACH:
-            i = bisect.bisect_right(self.offsets, start) - 1
-            left = self.offsets[max(i, 0)]
+            # no stop within reach: the figure's own line, or the line before when the figure
+            # opens its line (…2024年度收入支出总计 / 9859.38万元。 keeps its subject)
+            i = max(bisect.bisect_right(self.offsets, start) - 1, 0)
+            if start - self.offsets[i] <= 2 and i > 0 and self.offsets[i - 1] >= left:
+                i -= 1
+            left = self.offsets[i]
         right_candidates = [i for i in (self.text.find(ch, end) for ch in "。\n") if i >= 0]
         right = min(right_candidates) + 1 if right_candidates else len(self.text)
         right = min(right, end + SENTENCE_REACH)

@@ -368,6 +368,7 @@ class LayoutReader:
         header: list[list[_Cell]] = []
         body: list[list[_Cell]] = []
         header_done = False
+        note_page: int | None = None
         for j in range(start + span, end):
             line = self.lines[j]
             if line.boxes is None:
@@ -391,7 +392,10 @@ class LayoutReader:
             if text.startswith(("注：", "注:", "说明：", "说明:", "备注：")):
                 table.note = (table.note + " " if table.note else "") + text
                 table.last_line = line.last_line
+                note_page = line.page
                 continue
+            if table.note and line.page != note_page:
+                break  # a note closes its table: the next page is the narrative's (a blank table last)
             if len(cells) == 1 and PAGE_FURNITURE.match(squash(cells[0].text)) and self._page_edge(j):
                 continue  # a page number or 续表 mark; a lone 0 inside the table is a figure
             if not header_done and not _is_body_start(cells):

@@ -17,7 +17,7 @@ firsts as (
     select f.*
     from {{ ref('int_narrative_figures_deduplicated') }} as f
     inner join documents as d using (document_id)
-    where f.label is null or f.source_kind = 'form'
+    where (f.label is null or f.source_kind = 'form') and not {{ is_clause_metric('f.metric') }}
 ),
 
 this_year as (
@@ -120,6 +120,40 @@ identities as (
     from {{ ref('narrative_identities') }}
 ),
 
+this_year_scoped as (
+    -- the first statement of each metric in each funds scope its clause prints: an identity
+    -- adds up figures of one scope (基本支出 of all funds is not 财政拨款 人员经费 + 公用经费)
+    select f.*, coalesce(f.funds_scope, 'all') as scope_key
+    from firsts as f
+    inner join documents as d on d.document_id = f.document_id and d.fiscal_year = f.fiscal_year
+    where f.metric <> 'project_amount'
+    qualify row_number() over (
+        partition by f.document_id, f.metric, coalesce(f.funds_scope, 'all') order by f.source_kind desc, f.figure_seq
+    ) = 1
+),
+
+identity_terms as (
+    -- each scope the left side is stated in, with the right-side terms stated in that scope;
+    -- the scope whose terms are all stated wins, else the first statement's
+    select
+        i.rule_id,
+        l.document_id,
+        l.scope_key,
+        any_value(l.amount_wan) as lhs,
+        any_value(l.source_line) as lhs_line,
+        sum(r.amount_wan) as rhs,
+        count(r.amount_wan) as n_rhs,
+        list(r.metric) filter (where r.metric is not null) as stated
+    from identities as i
+    inner join this_year_scoped as l on l.metric = i.lhs_metric
+    left join this_year_scoped as r
+        on r.document_id = l.document_id and r.scope_key = l.scope_key and list_contains(i.rhs_metrics, r.metric)
+    group by i.rule_id, l.document_id, l.scope_key, l.figure_seq
+    qualify row_number() over (
+        partition by i.rule_id, l.document_id order by count(r.amount_wan) = len(any_value(i.rhs_metrics)) desc, l.figure_seq
+    ) = 1
+),
+
 narrative_identities as (
     select
         i.rule_id,
@@ -134,22 +168,22 @@ narrative_identities as (
         cast(null as varchar) as subject_key,
         i.lhs_metric as measure,
         '万元' as amount_unit,
-        any_value(l.amount_wan) as lhs,
-        sum(r.amount_wan) as rhs,
-        count(r.amount_wan) + 1 as n_terms,
-        coalesce(any_value(l.source_line), min(r.source_line)) as source_line,
-        cast(null as varchar) as detail,
+        t.lhs,
+        t.rhs,
+        coalesce(t.n_rhs, 0) + 1 as n_terms,
+        t.lhs_line as source_line,
+        case when t.scope_key <> 'all' then 'funds: ' || t.scope_key end as detail,
         nullif(
             concat_ws(', ',
-                case when any_value(l.amount_wan) is null then i.lhs_metric end,
-                nullif(array_to_string(list_filter(i.rhs_metrics, lambda x: not list_contains(list(r.metric), x)), ', '), '')
-            ) , ''
+                case when t.lhs is null then i.lhs_metric end,
+                nullif(array_to_string(
+                    list_filter(i.rhs_metrics, lambda x: not list_contains(coalesce(t.stated, []), x)), ', '
+                ), '')
+            ), ''
         ) as missing_input
     from documents as d
     cross join identities as i
-    left join this_year as l on l.document_id = d.document_id and l.metric = i.lhs_metric
-    left join this_year as r on r.document_id = d.document_id and list_contains(i.rhs_metrics, r.metric)
-    group by i.rule_id, i.lhs_metric, i.rhs_metrics, d.document_id
+    left join identity_terms as t on t.document_id = d.document_id and t.rule_id = i.rule_id
 ),
 
 projects as (
@@ -220,7 +254,9 @@ restated as (
         and coalesce(f.label, '') = coalesce(s.label, '')
         and f.fiscal_year = coalesce(s.stated_year, d.fiscal_year)
         and f.figure_seq <> s.figure_seq
-    where s.metric <> 'yoy_change_total'
+    -- a figure read from its clause alone is keyed by its words as printed, which name
+    -- neither the scope nor the section: two of them are not known to be the same figure
+    where s.metric <> 'yoy_change_total' and not {{ is_clause_metric('s.metric') }}
 ),
 
 final as (

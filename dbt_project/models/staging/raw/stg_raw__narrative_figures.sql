@@ -25,6 +25,7 @@ final as (
         percent,
         {{ to_wan_yuan('reference_amount', 'amount_unit') }} as reference_amount_wan,
         stated_direction,
+        funds_scope,
         sentence,
         source_line,
         source_kind
