@@ -7,12 +7,15 @@ tests/fixtures/realdocs/*.totals.csv), never from the parser. Uses the shared ru
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, Run
+from tests.budgetgen import budget_pdf
+from tests.conftest import FIXTURES, Run, run_flow
+from tests.test_realdocs import REALDOCS
 
 SAMPLE_DEPARTMENTS = {
     "000_e4a04ce1a9052b5d.txt": "秦皇岛市科学技术协会",
@@ -124,6 +127,44 @@ def test_narrative_figures_only_where_no_table_prints_them(samples_run: Run) -> 
         "000_e4a04ce1a9052b5d.txt": ("table", Decimal("657.82")),
         "004_c475e0477e87c15d.txt": ("narrative", Decimal("415.51")),
     }
+
+
+@pytest.fixture(scope="module")
+def budget_final_run(prefect_harness, tmp_path_factory) -> Run:
+    """规划局's 2024 决算 and the 2024 预算 derived from the 年初预算 it states (tests/budgetgen.py)."""
+    base = tmp_path_factory.mktemp("budget_final")
+    raw = base / "raw"
+    raw.mkdir()
+    final = REALDOCS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+    shutil.copy(final, raw / final.name)
+    budget_pdf(raw / "上海市普陀区规划和自然资源局2024年度部门预算.pdf")
+    return run_flow(raw, base / "warehouse.duckdb", base / "build")
+
+
+@pytest.mark.skipif(not (REALDOCS / "shanghai").is_dir(), reason="../shared/realdocs is not present")
+def test_budget_against_final_across_a_budget_and_its_final_accounts(budget_final_run: Run) -> None:
+    """The 决算 (p.14, 一般公共预算财政拨款支出决算表) prints 2080506 职业年金缴费支出 225.12 and 212
+    城乡社区支出 3832.36; the 预算 prints 226.25 (the 年初预算 p.22 states) and 212 = 1115.48 + 3110.14."""
+    rows = {
+        r[0]: r[1:]
+        for r in budget_final_run.sql(
+            """select subject_key, budget_wan::varchar, final_wan::varchar, execution_rate::varchar,
+                      stated_budget_initial_wan::varchar
+               from marts.fct_budget_vs_final where department_name = '上海市普陀区规划和自然资源局'"""
+        )
+    }
+    assert rows["function:2080506"] == ("226.250000", "225.120000", "99.50", "226.250000")
+    assert rows["function:212"] == ("4225.620000", "3832.360000", "90.69", None)
+    assert rows["balance:total"][:2] == ("10210.330000", "9746.500000")
+    assert len(rows) == 25  # 5 类, 6 款, 13 项 and the 合计, printed by both
+    statuses = budget_final_run.sql(
+        """select status, count(*) from marts.fct_rule_check
+           where rule_id = 'final_states_budget_document' group by all order by all"""
+    )
+    # 9 项 agree; 年初预算 10210.34 stated for the total vs its 项 adding up to 10210.33; four 项
+    # named unlike the 决算's own table (住房保障支出（款） for 22102 住房改革支出, …) and the 三公
+    # total, which no line of the 支出表 holds, are skipped
+    assert statuses == [("pass", 9), ("rounding", 1), ("skipped", 5)]
 
 
 def test_budget_against_final_as_a_final_account_states_it(samples_run: Run) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from budgetwh.cli import main as cli_main
+from tests.budgetgen import budget_pdf
 from tests.conftest import SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, Run, run_flow
 from tests.test_realdocs import ALL_PDFS, REALDOCS
 
@@ -36,6 +37,7 @@ class Mutation:
     cites: tuple[str, int] | None  # (rule, line) a failing finding must name
     more: tuple[tuple[str, str], ...] = ()  # further edits, where one cannot break the rule
     keep_lines: int | None = None  # truncate the document to its first lines
+    blank: tuple[int, ...] = ()  # cell lines printed empty (a table left blank)
 
     def apply(self, folder: Path) -> Path:
         lines = self.source.read_text(encoding="utf-8").split("\n")
@@ -43,6 +45,9 @@ class Mutation:
             index = line - 1 if line else next(i for i, ln in enumerate(lines) if old in ln)
             assert old in lines[index], (self.name, lines[index])
             lines[index] = lines[index].replace(old, new, 1)
+        for line in self.blank:
+            assert lines[line - 1].strip(), (self.name, line)
+            lines[line - 1] = "\t"
         path = folder / f"{self.name}__{self.source.name}"
         path.write_text("\n".join(lines[: self.keep_lines]), encoding="utf-8")
         return path
@@ -116,7 +121,10 @@ class PdfPageCut:
 SHEGONGBU_2024 = REALDOCS / "shanghai" / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
 RENDA_2019_NARRATIVE = REALDOCS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大常委会2019年度部门预算公开.pdf"
 GUIHUA_2024 = REALDOCS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
-GUIHUA_GENUINE = {"narrative_matches_table"}  # p.24 人员经费 4896.98 vs its table's 4884.09 (below)
+# p.24 人员经费 4896.98 vs its table's 4884.09 (below); p.7 heads its 收入支出决算总表 with
+# 上海市规划和自然资源局2024年度部门决算表, the city's bureau, where every other page names 普陀区's
+GUIHUA_GENUINE = {"narrative_matches_table", "document_department_names"}
+DERIVED_BUDGET = "上海市普陀区规划和自然资源局2024年度部门预算.pdf"
 # A real blank template (上海's 决算 template: nine tables, no amounts), loaded as it is.
 BLANK_TEMPLATE = REALDOCS / "shanghai" / "附件2：部门决算模板.pdf"
 
@@ -170,6 +178,9 @@ MUTATIONS = [
       {"three_public_abroad", "row_three_public", "cross_department_units"}, ("three_public_abroad", 480)),
     m("narrative_matches_table", SAMPLE_001, 1899, "人员经费867.64万元", "人员经费867.74万元",
       {"narrative_matches_table", "narrative_basic_split"}, ("narrative_matches_table", 1899)),
+    # 001 prints its 三公 table (line 1785 on) blank while its narrative (line 1905) states 5.45, 4.71, 0.74
+    m("narrative_blank_three_public", SAMPLE_001, 1810, "5.45", "5.45", {"narrative_matches_table"},
+      ("narrative_matches_table", 1905), blank=(1810, 1811, 1824, 1825, 1838, 1839, 1845, 1846)),
     m("narrative_income_expense", SAMPLE_001, 1897, "上年结转结余247.19万元", "上年结转结余247.29万元",
       {"narrative_income_expense", "narrative_matches_table"}, ("narrative_matches_table", 1897)),
     m("narrative_expense_split", SAMPLE_002, 0, "项目支出0.5万元", "项目支出0.6万元", {"narrative_expense_split"}),
@@ -224,6 +235,10 @@ MUTATIONS = [
                 frozenset({"narrative_execution_rate"}) | GUIHUA_GENUINE),
     PdfMutation("final_execution_direction", GUIHUA_2024, 22, "98.61", "小于", "大于",
                 frozenset({"narrative_execution_direction"}) | GUIHUA_GENUINE),
+    # 规划局 p.22: 职业年金缴费支出（项）…年初预算为226.25万元: against the 预算 derived from it (below), and
+    # against its own 完成年初预算的99.50%
+    PdfMutation("final_states_budget_document", GUIHUA_2024, 22, "", "226.25", "236.25",
+                frozenset({"final_states_budget_document", "narrative_execution_rate"}) | GUIHUA_GENUINE),
     # 规划局 p.17, 三公 决算 printed as one row of item columns, 预算数 | 决算数 under each:
     # 合计 2.85 0.39 | 出国 0.00 0.00 | 公务用车 小计 0.00 0.00, 购置 0.00 0.00, 运行 0.00 0.00 | 接待 2.85 0.39.
     PdfMutation("final_three_public_parts", GUIHUA_2024, 17, "2.85", "0.39", "0.49",
@@ -253,6 +268,9 @@ MUTATIONS = [
       {"document_year_as_of"}, ("document_year_as_of", 487)),
     m("document_name_placeholder", SAMPLE_001, 1852, "张家口市科学技术协会2023年", "张家口市XX局2023年",
       {"document_name_placeholder"}, ("document_name_placeholder", 1852)),
+    # the 情况说明's heading names the province's 科协, not 张家口's
+    m("document_department_names", SAMPLE_001, 1852, "张家口市科学技术协会2023年", "河北省科学技术协会2023年",
+      {"document_department_names"}, ("document_department_names", 1852)),
     # 规划局 without p.17, its 三公 table: the 目录 (p.2) still lists it.
     PdfPageCut("document_contents_tables", GUIHUA_2024, (17,),
                frozenset({"document_contents_tables"}) | GUIHUA_GENUINE),
@@ -270,6 +288,8 @@ def mutations_run(prefect_harness, tmp_path_factory) -> Run:
     # checked against the list of genuine ones below.
     for sample in (SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, *ALL_PDFS):
         shutil.copy(sample, raw / sample.name)
+    # 规划局's 2024 预算, derived from the 年初预算 its 决算 states (tests/budgetgen.py)
+    budget_pdf(raw / DERIVED_BUDGET)
     return run_flow(raw, base / "warehouse.duckdb", base / "build")
 
 
@@ -323,14 +343,19 @@ def test_real_documents_fail_only_where_they_contradict_themselves(mutations_run
     assert failing(mutations_run, pdf.name) == GENUINE_REAL.get(pdf.name, set())
 
 
-def test_the_real_contradiction_names_both_figures_and_the_line(mutations_run: Run) -> None:
+def test_the_real_contradictions_name_both_figures_and_the_line(mutations_run: Run) -> None:
     rows = mutations_run.sql(
-        """select measure, cast(lhs as varchar), cast(rhs as varchar), line_label from marts.fct_rule_check
-           where status = 'fail' and file_name = ?""",
+        """select measure, cast(lhs as varchar), cast(rhs as varchar), line_label, message, source_line
+           from marts.fct_rule_check where status = 'fail' and file_name = ? order by rule_id""",
         ["上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"],
     )
-    assert [r[:3] for r in rows] == [("personnel_expense", "4896.980000", "4884.090000")]
-    assert "人员经费4896.98" in rows[0][3]
+    assert [r[:3] for r in rows] == [
+        ("other_places_named", "1.000000", "0.000000"),
+        ("personnel_expense", "4896.980000", "4884.090000"),
+    ]
+    assert rows[0][3] == "上海市规划和自然资源局2024年度部门决算表"
+    assert rows[0][4] == "上海市规划和自然资源局 names 上海市, the document 普陀区"
+    assert "人员经费4896.98" in rows[1][3]
 
 
 def test_real_budgets_and_finals_are_checked_by_the_summary_and_cross_rules(mutations_run: Run) -> None:

@@ -20,6 +20,7 @@ MARTS = {
     "composition": "fct_figure_composition",
     "findings": "fct_rule_findings_by_publisher",
     "execution": "fct_budget_execution",
+    "budget_vs_final": "fct_budget_vs_final",
     "facts": "fact_budget_line",
     "facts_all": "fact_budget_line_all",
     "checks": "fct_rule_check",

@@ -15,6 +15,7 @@ with checks as (
     union all by name select * from {{ ref('int_checks__execution') }}
     union all by name select * from {{ ref('int_checks__execution_table') }}
     union all by name select * from {{ ref('int_checks__narrative_subjects') }}
+    union all by name select * from {{ ref('int_checks__budget_final') }}
     union all by name select * from {{ ref('int_checks__shares') }}
     union all by name select * from {{ ref('int_checks__stated_changes') }}
     union all by name select * from {{ ref('int_checks__document_consistency') }}

@@ -29,14 +29,18 @@ SENTENCE_MARK = re.compile(r"[，。；,;%]")
 PLACEHOLDER = re.compile(
     r"(?:[XＸxｘ×✕*＊]{2,}|某某)\s*(?:局|委员会|委|办公室|办|厅|部门|部|中心|单位|院|所|站|协会|公司)"
 )
+# The publisher's name a heading prints before the year (上海市普陀区规划和自然资源局2024年度部门决算),
+# without the part number or lead-in words around it.
+NAME_LEAD = re.compile(r"^(?:第[一二三四五六七八九十]+部分|附件\d*[：:]?|纳入|[一二三四五六七八九十\d]+[、.．])+")
+ORG_END = re.compile(r"(?:局|委员会|委|办公厅|办公室|办|厅|部|中心|协会|会|院|所|站|队|馆|社|政府|科协)(?:部门|机关)?$")
 
 
 @dataclass(frozen=True)
 class Mention:
     """One thing a document prints about itself, with where."""
 
-    kind: str  # as_of_date | heading_year | placeholder_name | contents_entry
-    value: str  # 2023-12-31 | 2024 | XX局 | the listed table's code
+    kind: str  # as_of_date | heading_year | placeholder_name | contents_entry | department_name
+    value: str  # 2023-12-31 | 2024 | XX局 | the listed table's code | the name a heading prints
     text: str  # as printed
     source_line: int
     source_page: int | None
@@ -65,6 +69,10 @@ def document_mentions(
             out.append(
                 (line.first_line, Mention("heading_year", m.group("y"), line.text.strip(), line.first_line, line.page))
             )
+            name = NAME_LEAD.sub("", re.sub(r"\s+", "", line.text[: m.start()]))
+            if ORG_END.search(name) and "《" not in name:
+                mention = Mention("department_name", name, line.text.strip(), line.first_line, line.page)
+                out.append((line.first_line, mention))
     for first_line, page, code, printed in contents:
         out.append((first_line, Mention("contents_entry", code, printed, first_line, page)))
     out.sort(key=lambda pair: pair[0])

@@ -3,17 +3,23 @@
    - document_year_as_of: a year-end as-of date (截至2024年12月31日) is the fiscal year's end in
      a 决算, the previous year's in a 预算 (assets are reported as of the last closed year);
    - document_name_placeholder: no name is left from a template (XX局), one row per document;
+   - document_department_names: a heading's publisher name (上海市规划和自然资源局2024年度部门决算表)
+     names no place but the document's own: a name naming a place must name the document's
+     lowest (its county, else city, else province), so 上海市规划和自然资源局 in a 普陀区
+     document names the city's bureau; a shortened name that names no place (省人大办公厅,
+     区科协) is the department's;
    - document_contents_tables: each table the 目录 lists is printed: by the file itself when
      it prints tables (its 目录 is its own contents), else, for a narrative-only file, by a
      file of its disclosure (江苏 lists in its narrative file the tables of its tables file).
-   inputs: stg document mentions, stg documents, int_disclosures, stg tables. #}
+   inputs: stg document mentions, stg documents, int_disclosures, stg tables, admin_divisions. #}
 with documents as (
-    select document_id, fiscal_year, phase from {{ ref('stg_raw__source_documents') }}
+    select document_id, fiscal_year, phase, coalesce(county, city, province) as own_place
+    from {{ ref('stg_raw__source_documents') }}
     where load_status = 'loaded'
 ),
 
 mentions as (
-    select m.*, d.fiscal_year, d.phase
+    select m.*, d.fiscal_year, d.phase, d.own_place
     from {{ ref('stg_raw__document_mentions') }} as m
     inner join documents as d using (document_id)
 ),
@@ -75,6 +81,25 @@ placeholders as (
     group by d.document_id
 ),
 
+places as (
+    select distinct name from {{ ref('admin_divisions') }}
+),
+
+department_names as (
+    select
+        'document_department_names' as rule_id, m.document_id, m.mention_seq as row_seq,
+        m.printed_text as line_label, 'other_places_named' as measure,
+        case when count(p.name) > 0 and not contains(m.mention_value, m.own_place) then 1 else 0 end as lhs,
+        0 as rhs, m.source_line,
+        m.mention_value || coalesce(' names ' || string_agg(p.name, ', ' order by p.name), ' names no place')
+            || ', the document ' || coalesce(m.own_place, '?') as detail,
+        case when m.own_place is null then 'the document''s region is not found' end as missing_input
+    from mentions as m
+    left join places as p on contains(m.mention_value, p.name)
+    where m.mention_kind = 'department_name'
+    group by m.document_id, m.mention_seq, m.printed_text, m.mention_value, m.own_place, m.source_line
+),
+
 contents as (
     select
         'document_contents_tables' as rule_id, m.document_id, m.mention_seq as row_seq,
@@ -101,6 +126,7 @@ unioned as (
     select * from headings
     union all select * from as_of
     union all select * from placeholders
+    union all select * from department_names
     union all select * from contents
 ),
 

@@ -3,7 +3,7 @@
    direction it states, with the subject resolved to the classification where its names match
    its 一般公共预算财政拨款支出决算表.
    inputs: int_execution_statements, dim_document. Budget against final across two loaded
-   documents (a 预算 and its 决算) is not here yet. #}
+   documents (a 预算 and its 决算) is fct_budget_vs_final. #}
 with statements as (
     select * from {{ ref('int_execution_statements') }}
 ),
