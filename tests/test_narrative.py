@@ -337,3 +337,35 @@ def test_grouped_thousands_and_changes_by_class() -> None:
     assert ("amount", "其他资金收入预算总计", "80", None) in read
     assert ("amount", "财政拨款收入预算总计", "9066.79", "appropriation") in read
     assert parsed.narrative_money_read == parsed.narrative_money_printed == on_pages == 148
+
+
+MONEY_PRINTED = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)"
+
+
+def _printed_money(path: Path) -> int:
+    """Money figures printed with a unit, counted straight off the file's text (PyMuPDF's for a
+    PDF, pages joined: 规划局 prints 164.87 at the foot of p.27 and 万元 at the head of p.28)."""
+    import re
+
+    import pymupdf
+
+    if path.suffix == ".pdf":
+        text = "".join(page.get_text() for page in pymupdf.open(path))
+    else:
+        text = path.read_text(encoding="utf-8")
+    return len(re.findall(MONEY_PRINTED, text.replace("\n", "")))
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="../shared/realdocs is not present")
+@pytest.mark.parametrize(
+    "path",
+    [SAMPLE_000, SAMPLE_001, SAMPLE_002, SAMPLE_004, *sorted(REALDOCS.rglob("*.pdf"))],
+    ids=lambda p: p.name,
+)
+def test_every_printed_money_figure_is_a_fact(path: Path) -> None:
+    """Issue 9 asks for ≥ 95 % of the narrative's money figures as facts, measured against a
+    count made apart from the parser: their tables print no unit beside a number, so every
+    figure with one is the narrative's."""
+    parsed = parse_file(path)
+    assert parsed.narrative_money_printed == _printed_money(path)
+    assert parsed.narrative_money_read == parsed.narrative_money_printed

@@ -1,7 +1,9 @@
 {# grain: one printed amount per document × table × row × side × column, for every
    loaded document (published or not). Table cells and narrative figures in one
    shape; narrative figures use table_code 'narrative' and the metric as measure.
-   inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units. #}
+   A narrative figure naming a 类/款/项 carries its subject (int_narrative_subjects).
+   inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units,
+   int_narrative_subjects. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
 ),
@@ -71,7 +73,7 @@ narrative_lines as (
         f.document_id,
         u.unit_key,
         f.fiscal_year,
-        cast(null as varchar) as subject_key,
+        ns.subject_key,
         'narrative' as table_code,
         0 as table_seq,
         case f.source_kind when 'form' then '绩效目标表' else '情况说明' end as table_title,
@@ -107,6 +109,8 @@ narrative_lines as (
     left join units as u
         on u.document_id = f.document_id
         and u.kind = 'department'
+    left join {{ ref('int_narrative_subjects') }} as ns
+        on ns.document_id = f.document_id and ns.figure_seq = f.figure_seq
 ),
 
 final as (

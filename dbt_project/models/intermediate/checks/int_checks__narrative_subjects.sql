@@ -1,39 +1,27 @@
-{# grain: one row per narrative amount whose clause names a classification subject by its
-   level (…（类）, …（款）, …（项）: 一般公共服务（类）支出6,543.55万元, 基本工资（款）支出737.94万元):
+{# grain: one row per narrative amount (or share) of the document's year whose clause names a
+   function subject by level (一般公共服务（类）支出6,543.55万元), resolved by int_narrative_subjects:
    - narrative_subject_matches_table: the amount = that subject's line in a table of the
      disclosure that prints it, among the tables of the funds the clause prints
-     (seeds/narrative_scope_tables.csv; none printed: any expense table). The narrative may
-     state a subject in any of them (all funds, 财政拨款, 一般公共预算), so the closest line is
-     compared; a parent printed with it (政协事务（款）一般行政管理事务（项）) must be the line's
-     parent. No such line → skipped, naming the subject.
-   inputs: stg narrative figures, int_budget_cells_classified, int_disclosures,
-   int_document_versions, narrative_scope_tables. #}
+     (seeds/narrative_scope_tables.csv; none printed: any table of expense by function). The
+     narrative may state a subject in any of them (all funds, 财政拨款, 一般公共预算), so the
+     closest line is compared; none of those tables printing it → skipped, naming the subject.
+   Economic subjects (基本工资（款）) are left out: a narrative lists them under 基本支出 and
+   again under 机关运行经费, and nothing in the sentence says which.
+   inputs: stg narrative figures, int_narrative_subjects, int_budget_cells_classified,
+   int_disclosures, int_document_versions, narrative_scope_tables. #}
 with documents as (
     select document_id, fiscal_year from {{ ref('stg_raw__source_documents') }}
     where load_status = 'loaded'
 ),
 
 figures as (
-    select
-        f.*,
-        regexp_split_to_array(f.label, '（(?:类|款|项)）') as parts,
-        regexp_extract_all(f.label, '（(类|款|项)）', 1) as levels
+    select f.*, s.subject_key, s.subject_name
     from {{ ref('stg_raw__narrative_figures') }} as f
     inner join documents as d
         on d.document_id = f.document_id and coalesce(f.stated_year, d.fiscal_year) = d.fiscal_year
-    where f.metric in ('amount', 'share') and regexp_matches(f.label, '（(?:类|款|项)）')
-),
-
-named as (
-    select
-        *,
-        trim(parts[len(levels)]) as subject_name,
-        case levels[len(levels)] when '类' then 3 when '款' then 5 else 7 end as code_length,
-        case when len(levels) > 1 then trim(parts[len(levels) - 1]) end as parent_name,
-        case when len(levels) > 1 then
-            case levels[len(levels) - 1] when '类' then 3 when '款' then 5 else 7 end
-        end as parent_length
-    from figures
+    inner join {{ ref('int_narrative_subjects') }} as s
+        on s.document_id = f.document_id and s.figure_seq = f.figure_seq
+    where f.metric in ('amount', 'share') and s.subject_key like 'function:%'
 ),
 
 disclosures as (
@@ -44,10 +32,10 @@ disclosures as (
 
 lines as (
     select
-        c.document_id, c.table_code, c.table_seq, c.subject_key, c.subject_code_resolved as code,
-        c.line_name, sum(c.amount_wan) as amount_wan, min(c.source_line) as table_line
+        c.document_id, c.table_code, c.table_seq, c.subject_key, sum(c.amount_wan) as amount_wan,
+        min(c.source_line) as table_line
     from {{ ref('int_budget_cells_classified') }} as c
-    where c.measure in ('total', 'amount') and c.scope = 'department' and c.subject_code_resolved is not null
+    where c.measure in ('total', 'amount') and c.scope = 'department'
     group by all
 ),
 
@@ -55,36 +43,17 @@ scope_tables as (
     select * from {{ ref('narrative_scope_tables') }}
 ),
 
-candidates as (
-    -- lines of a table of expense by function naming the subject, in the figure's own file or
-    -- the latest files of its disclosure (a 公开表 beside the 公开文件); a figure with none names
-    -- no function subject (基本工资（款）is economic) and is not checked here
-    select n.document_id, n.figure_seq, n.funds_scope, l.*
-    from named as n
+closest as (
+    select n.document_id, n.figure_seq, l.table_code, l.table_seq, l.amount_wan, l.table_line
+    from figures as n
     inner join disclosures as own on own.document_id = n.document_id
     inner join disclosures as other
         on other.disclosure_key = own.disclosure_key and (other.document_id = n.document_id or other.is_latest)
+    inner join scope_tables as st on st.funds_scope = coalesce(n.funds_scope, 'all')
     inner join lines as l
-        on l.document_id = other.document_id
-        and l.table_code in (select table_code from scope_tables)
-        and length(l.code) = n.code_length
-        and l.line_name in (n.subject_name, n.subject_name || '支出')
-    where n.parent_name is null or exists (
-        select 1 from lines as p
-        where p.document_id = l.document_id and p.table_seq = l.table_seq
-            and p.code = left(l.code, n.parent_length)
-            and p.line_name in (n.parent_name, n.parent_name || '支出')
-    )
-),
-
-closest as (
-    -- among the tables of the funds the clause prints, the line closest to the figure
-    select c.*
-    from candidates as c
-    inner join scope_tables as st on st.funds_scope = coalesce(c.funds_scope, 'all') and st.table_code = c.table_code
-    inner join named as n using (document_id, figure_seq)
+        on l.document_id = other.document_id and l.table_code = st.table_code and l.subject_key = n.subject_key
     qualify row_number() over (
-        partition by c.document_id, c.figure_seq order by abs(c.amount_wan - n.amount_wan), c.table_seq
+        partition by n.document_id, n.figure_seq order by abs(l.amount_wan - n.amount_wan), l.table_seq
     ) = 1
 ),
 
@@ -99,7 +68,7 @@ final as (
         cast(null as varchar) as side,
         n.figure_seq as row_seq,
         n.label || ': ' || n.sentence as line_label,
-        c.subject_key,
+        n.subject_key,
         'total' as measure,
         '万元' as amount_unit,
         n.amount_wan as lhs,
@@ -108,11 +77,10 @@ final as (
         n.source_line,
         case when c.table_code is not null then c.table_code || ' line ' || c.table_line end as detail,
         case when c.table_code is null then
-            'no table of ' || n.funds_scope || ' funds prints ' || n.subject_name
+            'no table of ' || coalesce(n.funds_scope, 'any') || ' funds prints ' || n.subject_name
         end as missing_input
-    from named as n
+    from figures as n
     left join closest as c using (document_id, figure_seq)
-    where exists (select 1 from candidates as x where x.document_id = n.document_id and x.figure_seq = n.figure_seq)
 )
 
 select * from final
