@@ -1,3 +1,5 @@
+{# a view over fact_budget_line_all: the fact grain is stored once (issue 10) #}
+{{ config(materialized='view') }}
 {# grain: one printed amount per document × table × row × side × column, for published
    documents only (the latest version, passed, or failed but accepted): the default
    for BI users.

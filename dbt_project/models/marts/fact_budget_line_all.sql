@@ -1,3 +1,5 @@
+{# a view: the fact grain is stored once, in int_budget_lines (issue 10: lean storage) #}
+{{ config(materialized='view') }}
 {# grain: one printed amount per document × table × row × side × column, every loaded
    document, published or not, earlier versions included, with the document's
    validation status and whether it is the latest version. #}
