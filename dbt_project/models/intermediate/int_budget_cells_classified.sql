@@ -36,7 +36,57 @@ line_items as (
     where sided_variants is not null
 ),
 
-joined as (
+-- Per table: the row of 本年收入合计 and whether the table prints a single row. Computed on
+-- the narrow cells, as is each uncoded line's best line item below: windows over the wide
+-- joined rows ran out of the 4 GB buffer pool at 10,000 documents (7.3 M cells).
+table_rows as (
+    select
+        document_id,
+        table_seq,
+        max(case when line_name = '本年收入合计' then row_seq end) as current_income_row,
+        max(row_seq) = min(row_seq) as is_single_row
+    from cells
+    group by document_id, table_seq
+),
+
+uncoded as (
+    select
+        c.document_id,
+        c.table_seq,
+        c.row_seq,
+        c.column_no,
+        c.line_name,
+        c.side,
+        case
+            when t.table_code = 'three_public_expense' then ['three_public']
+            when cat.shape = 'two_sided' and c.side = 'income' then ['revenue', 'balance']
+            when cat.shape = 'two_sided' and c.side = 'expense' then ['function', 'balance']
+            else ['balance']
+        end as allowed_classes
+    from cells as c
+    inner join tables as t using (document_id, table_seq)
+    inner join catalog as cat using (table_code)
+    where c.subject_code is null
+),
+
+item_matches as (
+    -- the first class the table and side allow; among codes of one class, the smallest
+    select
+        u.document_id,
+        u.table_seq,
+        u.row_seq,
+        u.column_no,
+        arg_min(li.classification, (list_position(u.allowed_classes, li.classification), li.code)) as item_class,
+        arg_min(li.code, (list_position(u.allowed_classes, li.classification), li.code)) as item_code
+    from uncoded as u
+    inner join line_items as li
+        on li.variant = u.line_name
+    where list_contains(u.allowed_classes, li.classification)
+        and (li.only_side is null or li.only_side = u.side)
+    group by u.document_id, u.table_seq, u.row_seq, u.column_no
+),
+
+classified as (
     select
         c.*,
         t.table_code,
@@ -52,67 +102,29 @@ joined as (
         d.file_name,
         d.region_key,
         cat.shape,
-        cat.table_classification
+        cat.table_classification,
+        case
+            when c.subject_code is not null then cat.table_classification
+            -- a table of one unlabelled row (江苏 支出预算总表, 三公 by columns) is its own total
+            when coalesce(c.line_name, '') = '' and r.is_single_row then 'balance'
+            when m.item_class = 'revenue' and c.row_seq > r.current_income_row then 'balance'
+            when m.item_class is not null then m.item_class
+            else 'unmapped'
+        end as subject_classification,
+        case
+            when c.subject_code is not null then c.subject_code
+            when coalesce(c.line_name, '') = '' and r.is_single_row then 'total'
+            when m.item_class = 'revenue' and c.row_seq > r.current_income_row
+                then 'carryover_in_' || replace(m.item_code, '_appropriation', '')
+            when m.item_class is not null then m.item_code
+            else c.line_name
+        end as subject_code_resolved
     from cells as c
     inner join tables as t using (document_id, table_seq)
     inner join documents as d using (document_id)
     inner join catalog as cat using (table_code)
-),
-
-with_context as (
-    select
-        *,
-        case
-            when subject_code is not null then null
-            when table_code = 'three_public_expense' then ['three_public']
-            when shape = 'two_sided' and side = 'income' then ['revenue', 'balance']
-            when shape = 'two_sided' and side = 'expense' then ['function', 'balance']
-            else ['balance']
-        end as allowed_classes,
-        max(case when line_name = '本年收入合计' then row_seq end)
-            over (partition by document_id, table_seq) as current_income_row,
-        max(row_seq) over (partition by document_id, table_seq)
-            = min(row_seq) over (partition by document_id, table_seq) as is_single_row
-    from joined
-),
-
-matched as (
-    select
-        w.*,
-        li.classification as item_class,
-        li.code as item_code,
-        row_number() over (
-            partition by w.document_id, w.table_seq, w.row_seq, w.column_no
-            order by list_position(w.allowed_classes, li.classification)
-        ) as match_rank
-    from with_context as w
-    left join line_items as li
-        on li.variant = w.line_name
-        and list_contains(w.allowed_classes, li.classification)
-        and (li.only_side is null or li.only_side = w.side)
-),
-
-classified as (
-    select
-        * exclude (item_class, item_code, match_rank, allowed_classes, current_income_row, is_single_row),
-        case
-            when subject_code is not null then table_classification
-            -- a table of one unlabelled row (江苏 支出预算总表, 三公 by columns) is its own total
-            when coalesce(line_name, '') = '' and is_single_row then 'balance'
-            when item_class = 'revenue' and row_seq > current_income_row then 'balance'
-            when item_class is not null then item_class
-            else 'unmapped'
-        end as subject_classification,
-        case
-            when subject_code is not null then subject_code
-            when coalesce(line_name, '') = '' and is_single_row then 'total'
-            when item_class = 'revenue' and row_seq > current_income_row
-                then 'carryover_in_' || replace(item_code, '_appropriation', '')
-            when item_class is not null then item_code
-            else line_name
-        end as subject_code_resolved
-    from matched
-    where match_rank = 1
+    inner join table_rows as r using (document_id, table_seq)
+    left join item_matches as m using (document_id, table_seq, row_seq, column_no)
 ),
 
 final as (
