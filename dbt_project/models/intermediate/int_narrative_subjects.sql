@@ -9,8 +9,16 @@ with figures as (
     select
         f.document_id,
         f.figure_seq,
-        regexp_split_to_array(f.label, '（(?:类|款|项)）') as parts,
-        regexp_extract_all(f.label, '（(类|款|项)）', 1) as levels
+        -- the name before each level mark; list marks run into a name (（一）一般公共服务支出（类）
+        -- 1.政协事务（款）) are not the name
+        list_transform(
+            regexp_split_to_array(f.label, '（(?:类|款|项)）'),
+            p -> regexp_replace(trim(p), '^(?:（[一二三四五六七八九十0-9]+）|[0-9]+[.．、])+', '')
+        ) as names,
+        -- each level's code length: 类 3, 款 5, 项 7 digits
+        list_transform(
+            regexp_extract_all(f.label, '（(类|款|项)）', 1), l -> case l when '类' then 3 when '款' then 5 else 7 end
+        ) as lengths
     from {{ ref('stg_raw__narrative_figures') }} as f
     where regexp_matches(f.label, '（(?:类|款|项)）')
 ),
@@ -19,16 +27,10 @@ named as (
     select
         document_id,
         figure_seq,
-        -- list marks run into a name (（一）一般公共服务支出（类）1.政协事务（款）) are not the name
-        regexp_replace(trim(parts[len(levels)]), '^(?:（[一二三四五六七八九十0-9]+）|[0-9]+[.．、])+', '')
-            as subject_name,
-        case levels[len(levels)] when '类' then 3 when '款' then 5 else 7 end as code_length,
-        case when len(levels) > 1 then
-            regexp_replace(trim(parts[len(levels) - 1]), '^(?:（[一二三四五六七八九十0-9]+）|[0-9]+[.．、])+', '')
-        end as parent_name,
-        case when len(levels) > 1 then
-            case levels[len(levels) - 1] when '类' then 3 when '款' then 5 else 7 end
-        end as parent_length
+        names[len(lengths)] as subject_name,
+        lengths[len(lengths)] as code_length,
+        case when len(lengths) > 1 then names[len(lengths) - 1] end as parent_name,
+        case when len(lengths) > 1 then lengths[len(lengths) - 1] end as parent_length
     from figures
 ),
 

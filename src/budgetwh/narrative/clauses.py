@@ -18,10 +18,10 @@ import dataclasses
 import re
 from decimal import Decimal
 
-from budgetwh.narrative.figures import Figure
+from budgetwh.narrative.figures import GROUPED, NUMBER, Figure
 from budgetwh.narrative.stream import Stream
 
-MONEY = re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
+MONEY = re.compile(rf"(?<![\d.,])(?P<n>{GROUPED}|{NUMBER})\s*(?P<unit>亿元|万元|元)")
 # Where a clause starts: a stop, a list mark, a run-in section number, or the previous figure.
 BREAK = re.compile(
     r"[。；;，：:！？\n]|(?<=[\d一二三四五六七八九十])、|(?<!\d),|,(?!\d{3})|（[一二三四五六七八九十\d]{1,3}）"
@@ -65,6 +65,11 @@ class _Clause:
     year: int | None
 
 
+def _clause_start(text: str, lo: int, hi: int) -> int:
+    """Where the clause ending at `hi` starts: after the last break in text[lo:hi], else `lo`."""
+    return max((b.end() for b in BREAK.finditer(text, lo, hi)), default=lo)
+
+
 def _clean(words: str, department: str | None) -> _Clause:
     label = NUMBERING.sub("", words)
     if len(label) > 6:
@@ -89,9 +94,7 @@ def _clean(words: str, department: str | None) -> _Clause:
 def _clause(stream: Stream, money: re.Match[str], floor: int, department: str | None) -> tuple[_Clause, int]:
     """The clause printing a figure, and where it starts."""
     text = stream.text
-    start = floor
-    for b in BREAK.finditer(text, floor, money.start()):
-        start = b.end()
+    start = _clause_start(text, floor, money.start())
     words = text[start : money.start()]
     # a figure inside an open parenthesis is about the words inside it (含外宾接待支出0.00万元)
     if words.rfind("（") > words.rfind("）"):
@@ -104,9 +107,8 @@ def _subject_before(stream: Stream, start: int, department: str | None) -> _Clau
     项目支出增加，较上年增加1133.95万元 is about 项目支出."""
     text = stream.text
     left = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
-    words = text[left:start].rstrip("，,、 ")
-    cut = max((b.end() for b in BREAK.finditer(words)), default=0)
-    words = words[cut:]
+    end = left + len(text[left:start].rstrip("，,、 "))
+    words = text[_clause_start(text, left, end) : end]
     if not words or MONEY.search(words):
         return None
     found = _clean(words, department)
@@ -172,8 +174,7 @@ def scope_at(stream: Stream, pos: int, clause: str | None = None) -> str | None:
     sentence is that clause's alone (…一般公共预算收入9,066.79万元；其他资金80万元)."""
     text = stream.text
     if clause is None:
-        clause_start = max((b.end() for b in BREAK.finditer(text, max(0, pos - 80), pos)), default=max(0, pos - 80))
-        clause = text[clause_start:pos]
+        clause = text[_clause_start(text, max(0, pos - 80), pos) : pos]
     own = printed_scope(clause)
     if own is not None:
         return own
