@@ -53,27 +53,34 @@ versions as (
     left join acceptances as a using (document_id)
 ),
 
+candidates as (
+    -- two equality joins instead of one on an inequality and OR-ed conditions, which ran as
+    -- a merge join over all pairs of documents (quadratic: issue 10, 100,000 documents)
+    select old.document_id as old_id, new.document_id as new_id
+    from versions as old
+    inner join versions as new on new.source_path = old.source_path
+    union
+    select old.document_id, new.document_id
+    from versions as old
+    inner join versions as new on new.disclosure_key = old.disclosure_key
+    where old.is_identified
+        and (
+            (len(old.table_codes) > 0 and list_has_all(new.table_codes, old.table_codes))
+            or (len(old.table_codes) = 0 and len(new.table_codes) = 0)
+        )
+),
+
 replacements as (
     select
         old.document_id,
         new.document_id as superseded_by,
         case when new.source_path = old.source_path then 'same_file' else 'reissued' end as superseded_as
-    from versions as old
-    inner join versions as new
-        on new.version_order > old.version_order
+    from candidates as c
+    inner join versions as old on old.document_id = c.old_id
+    inner join versions as new on new.document_id = c.new_id
+    where new.version_order > old.version_order
         and new.is_complete
         and new.removed_at is null
-        and (
-            new.source_path = old.source_path
-            or (
-                old.is_identified
-                and new.disclosure_key = old.disclosure_key
-                and (
-                    (len(old.table_codes) > 0 and list_has_all(new.table_codes, old.table_codes))
-                    or (len(old.table_codes) = 0 and len(new.table_codes) = 0)
-                )
-            )
-        )
     qualify row_number() over (partition by old.document_id order by new.version_order desc) = 1
 ),
 

@@ -69,10 +69,12 @@ final as (
         u.*,
         dept.unit_key as parent_unit_key
     from deduplicated as u
-    left join deduplicated as dept
+    -- equalities only: a condition on the preserved side alone made this a nested loop
+    left join (
+        select document_id, unit_key, 'unit' as child_kind from deduplicated where kind = 'department'
+    ) as dept
         on dept.document_id = u.document_id
-        and dept.kind = 'department'
-        and u.kind = 'unit'
+        and dept.child_kind = u.kind
 )
 
 select * from final

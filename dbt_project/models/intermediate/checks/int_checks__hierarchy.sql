@@ -90,8 +90,11 @@ final as (
         coalesce(sum(ca.amount_wan), 0) as rhs,
         count(ca.amount_wan) + 1 as n_terms,
         pr.source_line,
+        -- list_sort instead of string_agg(… order by): an ordered aggregate buffers every
+        -- group's rows apart, 8 GB at 10,000 documents against 2 GB (issue 10)
         'children printed: ' || count(ca.amount_wan)
-            || coalesce(' (rows ' || string_agg(ca.row_seq::varchar, ', ' order by ca.row_seq) || ')', '') as detail,
+            || coalesce(' (rows ' || array_to_string(
+                list_sort(list(ca.row_seq) filter (where ca.row_seq is not null)), ', ') || ')', '') as detail,
         cast(null as varchar) as missing_input
     from pairs as pr
     inner join measures as m

@@ -58,7 +58,12 @@ final as (
         coalesce(sum(c.amount_wan) filter (where list_contains(i.components, c.measure)), 0) as rhs,
         count(*) filter (where list_contains(i.components, c.measure)) + 1 as n_terms,
         min(c.source_line) as source_line,
-        'printed columns: ' || string_agg(c.measure || '=' || c.amount_text, ', ' order by c.column_no) as detail,
+        -- list_sort over (column, text) instead of string_agg(… order by): an ordered
+        -- aggregate buffers every group's rows apart (issue 10: out of memory at 10,000)
+        'printed columns: ' || array_to_string(list_transform(
+            list_sort(list({'column_no': c.column_no, 'text': c.measure || '=' || c.amount_text})
+                filter (where c.amount_text is not null and c.measure is not null)),
+            x -> x.text), ', ') as detail,
         cast(null as varchar) as missing_input
     from cells as c
     inner join identities as i
