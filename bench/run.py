@@ -71,12 +71,12 @@ def parse_only(paths: list[Path], workers: int = 2, batch: int = 200) -> dict:
     started = time.perf_counter()
     failures = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for results in pool.map(pipeline.parse_many, batches):
+        for results in pool.map(pipeline.parse_batch, batches):
             failures += sum(1 for r in results if isinstance(r, pipeline.Failure))
     seconds = time.perf_counter() - started
     sample = paths[:200]
     one = time.perf_counter()
-    pipeline.parse_many(sample)
+    pipeline.parse_batch(sample)
     one_core = time.perf_counter() - one
     size = sum(p.stat().st_size for p in paths)
     return {

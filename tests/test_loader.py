@@ -140,10 +140,10 @@ def test_a_document_failing_inside_a_batch_costs_only_itself(tmp_path: Path, mon
     parsed = pipeline.parse_many(sorted(RAW.glob("*.txt")))
     real_insert = loader._insert
 
-    def insert(con, docs):
-        if any(d.path.name == SAMPLE_001.name for d in docs):
+    def insert(con, frames):
+        if SAMPLE_001.name in frames.documents["file_name"].to_list():
             raise RuntimeError("constraint violated")
-        real_insert(con, docs)
+        real_insert(con, frames)
 
     monkeypatch.setattr(loader, "_insert", insert)
     wh = tmp_path / "wh.duckdb"
@@ -266,3 +266,31 @@ def test_identical_bytes_under_two_names_are_one_document_kept_under_the_first(t
     kept, copies = pipeline.without_copies(pipeline.discover(raw), raw)
     assert [p.name for p in kept] == ["a_first.txt", "c_other.txt"]
     assert copies == [("b_copy.txt", "same bytes as a_first.txt: read once")]
+
+
+def test_a_parse_batch_hands_over_columns_that_load_the_same_rows(tmp_path: Path) -> None:
+    """Parse workers hand the loader frames, not object graphs (issue 10): the same rows
+    land as when parsed documents are loaded, and failures and unchanged ids pass through."""
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        SAMPLE_000.read_text(encoding="utf-8").replace("栏次 1 2 3 4 5 6 7 8 9 10 11 12", "栏次 1 2 3", 1),
+        encoding="utf-8",
+    )
+    paths = [*sorted(RAW.glob("*.txt")), broken]
+    unchanged = pipeline.document_id(SAMPLE_001.read_bytes())
+    batch = pipeline.parse_batch(paths, frozenset({unchanged}))
+    frames = [r for r in batch if isinstance(r, loader.Frames)]
+    assert len(frames) == 1 and len(frames[0].document_ids) == len(paths) - 2
+    assert [r.path.name for r in batch if isinstance(r, pipeline.Failure)] == ["broken.txt"]
+    assert [r for r in batch if isinstance(r, str)] == [unchanged]
+
+    by_frames, by_objects = tmp_path / "frames.duckdb", tmp_path / "objects.duckdb"
+    summary = pipeline.load(by_frames, batch)
+    pipeline.load(by_objects, pipeline.parse_many(paths, frozenset({unchanged})))
+    assert summary.unchanged == [unchanged] and [n for n, _ in summary.quarantined] == ["broken.txt"]
+    assert counts(by_frames) == counts(by_objects)
+    query = "select * exclude (ingested_at) from raw.source_document order by document_id"
+    cells = "select * from raw.budget_cell order by document_id, table_seq, row_seq, column_no"
+    with duckdb.connect(str(by_frames), read_only=True) as a, duckdb.connect(str(by_objects), read_only=True) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        assert a.execute(cells).fetchall() == b.execute(cells).fetchall()

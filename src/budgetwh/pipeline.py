@@ -30,12 +30,14 @@ from budgetwh.archives import ARCHIVE_SUFFIXES
 from budgetwh.errors import ParseError
 from budgetwh.load.loader import (
     Failure,
+    Frames,
     already_loaded,
     ensure_schema,
     is_current,
     known_keys,
     load_documents,
     record_failure,
+    to_frames,
 )
 from budgetwh.parse import ParsedDocument, document_id, parse_file
 from budgetwh.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES
@@ -336,6 +338,15 @@ def parse_many(paths: Iterable[Path], skip_ids: frozenset[str] = frozenset()) ->
     return out
 
 
+def parse_batch(paths: list[Path], skip_ids: frozenset[str] = frozenset()) -> list[Frames | Failure | str]:
+    """Parse a batch in this process and hand it over as columns: one `Frames` holding every
+    parsed document, then the failures and unchanged ids (what a parse worker returns)."""
+    results = parse_many(paths, skip_ids)
+    parsed = [r for r in results if isinstance(r, ParsedDocument)]
+    rest = [r for r in results if not isinstance(r, ParsedDocument)]
+    return ([to_frames(parsed)] if parsed else []) + rest
+
+
 def changed_files(
     paths: list[Path], current: frozenset[str], prints: dict[Path, tuple[str, list[str]]] | None = None
 ) -> list[Path]:
@@ -375,12 +386,13 @@ def current_ids(warehouse: Path) -> frozenset[str]:
     return frozenset(d for d in known if is_current(known, d))
 
 
-def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str], batch: int = 200) -> LoadSummary:
+def load(warehouse: Path, results: Iterable[Frames | ParsedDocument | Failure | str], batch: int = 200) -> LoadSummary:
     """Load parse results into the raw schema.
 
-    Documents go in batches of `batch` per transaction; each document is all there
-    or not at all. When a batch fails, it is rolled back and its documents are
-    loaded one per transaction, so one bad document costs only itself.
+    Documents go in batches of `batch` per transaction (a `Frames` from a parse worker is
+    one batch as it comes); each document is all there or not at all. When a batch fails,
+    it is rolled back and its documents are loaded one per transaction, so one bad
+    document costs only itself.
     """
     summary = LoadSummary()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -388,46 +400,49 @@ def load(warehouse: Path, results: Iterable[ParsedDocument | Failure | str], bat
         ensure_schema(con)
         known = known_keys(con)
         pending: list[ParsedDocument] = []
+
+        def flush() -> None:
+            if pending:
+                _load_batch(con, to_frames(pending), known, summary)
+                pending.clear()
+                pause_point("load")
+
         for r in results:
             if isinstance(r, str):
                 summary.unchanged.append(r)
             elif isinstance(r, Failure):
                 record_failure(con, r)
                 summary.quarantined.append((r.path.name, r.error))
+            elif isinstance(r, Frames):
+                _load_batch(con, r, known, summary)
+                pause_point("load")
             else:
                 pending.append(r)
                 if len(pending) >= batch:
-                    _load_batch(con, pending, known, summary)
-                    pending = []
-                    pause_point("load")
-        _load_batch(con, pending, known, summary)
-        pause_point("load")
+                    flush()
+        flush()
     return summary
 
 
-def _load_batch(
-    con: duckdb.DuckDBPyConnection, docs: list[ParsedDocument], known: set[str], summary: LoadSummary
-) -> None:
-    if not docs:
-        return
+def _load_batch(con: duckdb.DuckDBPyConnection, frames: Frames, known: set[str], summary: LoadSummary) -> None:
     started = time.perf_counter()
     try:
-        load_documents(con, docs, known)
-        summary.loaded.extend(d.document_id for d in docs)
+        load_documents(con, frames, known)
+        summary.loaded.extend(frames.document_ids)
         return
     except Exception:
-        if len(docs) == 1:
+        if len(frames.document_ids) == 1:
             raise
     finally:
         summary.load_seconds += time.perf_counter() - started
-    for doc in docs:
+    for doc_id in frames.document_ids:
         try:
-            load_documents(con, [doc], known=None)
-            summary.loaded.append(doc.document_id)
+            load_documents(con, frames.only(doc_id), known=None)
+            summary.loaded.append(doc_id)
         except Exception as exc:
-            failure = Failure(doc.path, doc.document_id, doc.byte_size, f"{doc.path.name}: load failed: {exc}")
+            failure = frames.failure(doc_id, f"load failed: {exc}")
             record_failure(con, failure)
-            summary.quarantined.append((doc.path.name, failure.error))
+            summary.quarantined.append((failure.path.name, failure.error))
 
 
 def parse_and_load(
@@ -452,14 +467,14 @@ def parse_and_load(
         return results
 
     if workers <= 1 or len(batches) <= 1:
-        return load(warehouse, (r for b in batches for r in parsed(b, parse_many(b, skip_ids))), batch=batch_size)
+        return load(warehouse, (r for b in batches for r in parsed(b, parse_batch(b, skip_ids))), batch=batch_size)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
 
         def results() -> Iterator[ParsedDocument | Failure | str]:
             in_flight: deque = deque()
             for b in batches:
-                in_flight.append((b, pool.submit(parse_many, b, skip_ids)))
+                in_flight.append((b, pool.submit(parse_batch, b, skip_ids)))
                 if len(in_flight) > workers:
                     done, future = in_flight.popleft()
                     yield from parsed(done, future.result())
