@@ -68,20 +68,16 @@ class Frames:
 
     def only(self, document_id: str) -> Frames:
         """The rows of one document (a failed batch is retried document by document)."""
-        return Frames(*(f.filter(pl.col("document_id") == document_id) for f in self._parts()))
+        return Frames(*(f.filter(pl.col("document_id") == document_id) for f in self.parts()))
 
     def failure(self, document_id: str, error: str) -> Failure:
         """A `Failure` for one held document, named by its file."""
         row = self.documents.filter(pl.col("document_id") == document_id).row(0, named=True)
         return Failure(Path(row["source_path"]), document_id, row["byte_size"], f"{row['file_name']}: {error}")
 
-    def _parts(self) -> tuple[pl.DataFrame, ...]:
+    def parts(self) -> tuple[pl.DataFrame, ...]:
+        """The frames in raw-table order: documents, tables, cells, figures, findings, mentions."""
         return (self.documents, self.tables, self.cells, self.figures, self.findings, self.mentions)
-
-    @staticmethod
-    def concat(batches: list[Frames]) -> Frames:
-        """One batch of several."""
-        return Frames(*(pl.concat(parts) for parts in zip(*(b._parts() for b in batches), strict=True)))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -356,7 +352,7 @@ def to_frames(docs: list[ParsedDocument]) -> Frames:
 def _insert(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
     """Insert documents' rows (inside the caller's transaction): one INSERT … SELECT per raw table."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    documents, tables, cells, figures, findings, mentions = frames._parts()
+    documents, tables, cells, figures, findings, mentions = frames.parts()
     con.register("_documents", documents)
     con.register("_tables", tables)
     con.register("_cells", cells)
