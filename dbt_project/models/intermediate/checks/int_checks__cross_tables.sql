@@ -48,27 +48,28 @@ scoped_identities as (
         on list_contains(string_split(i.phases, '|'), s.phase)
 ),
 
-lhs_values as (
-    select
-        si.document_id, si.scope, si.unit_code, si.identity_no,
-        sum(v.amount) as amount, min(v.source_line) as source_line
-    from scoped_identities as si
-    inner join value_of as v
-        on v.document_id = si.document_id and v.scope = si.scope and v.unit_code is not distinct from si.unit_code
-        and v.table_code = si.lhs_table and v.measure = si.lhs_measure
-    where list_contains(si.lhs_subjects, v.subject_key) and (si.lhs_side is null or v.side = si.lhs_side)
-    group by all
+-- Both sides of every identity in long form (one row per side and subject), summed in one
+-- pass: a side's subjects add up (lhs_subject may list several, 'a|b').
+identity_sides as (
+    select distinct
+        identity_no, 'lhs' as identity_side, lhs_table as table_code, unnest(lhs_subjects) as subject_key,
+        lhs_measure as measure, lhs_side as printed_side
+    from identities
+    union all
+    select identity_no, 'rhs', rhs_table, rhs_subject, rhs_measure, rhs_side
+    from identities
 ),
 
-rhs_values as (
+side_values as (
     select
-        si.document_id, si.scope, si.unit_code, si.identity_no,
+        si.document_id, si.scope, si.unit_code, si.identity_no, s.identity_side,
         sum(v.amount) as amount, min(v.source_line) as source_line
     from scoped_identities as si
+    inner join identity_sides as s using (identity_no)
     inner join value_of as v
         on v.document_id = si.document_id and v.scope = si.scope and v.unit_code is not distinct from si.unit_code
-        and v.table_code = si.rhs_table and v.subject_key = si.rhs_subject and v.measure = si.rhs_measure
-    where si.rhs_side is null or v.side = si.rhs_side
+        and v.table_code = s.table_code and v.subject_key = s.subject_key and v.measure = s.measure
+    where s.printed_side is null or v.side = s.printed_side
     group by all
 ),
 
@@ -107,12 +108,12 @@ pairwise as (
     left join printed_tables as rt
         on rt.document_id = i.document_id and rt.scope = i.scope and rt.unit_code is not distinct from i.unit_code
         and rt.table_code = i.rhs_table
-    left join lhs_values as lv
+    left join side_values as lv
         on lv.document_id = i.document_id and lv.scope = i.scope and lv.unit_code is not distinct from i.unit_code
-        and lv.identity_no = i.identity_no
-    left join rhs_values as rv
+        and lv.identity_no = i.identity_no and lv.identity_side = 'lhs'
+    left join side_values as rv
         on rv.document_id = i.document_id and rv.scope = i.scope and rv.unit_code is not distinct from i.unit_code
-        and rv.identity_no = i.identity_no
+        and rv.identity_no = i.identity_no and rv.identity_side = 'rhs'
 ),
 
 summary_classes as (
