@@ -388,13 +388,12 @@ def _insert(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
             con.unregister(name)
 
 
-def load_documents(con: duckdb.DuckDBPyConnection, docs: Frames | list[ParsedDocument], known: set[str] | None) -> None:
+def load_documents(con: duckdb.DuckDBPyConnection, frames: Frames, known: set[str] | None) -> None:
     """Load several documents in one transaction: each is all there or not at all.
 
     `known` (the ids the warehouse already holds, see `known_keys`) lets new
     documents skip the delete of an earlier parse; None looks every one up.
     """
-    frames = docs if isinstance(docs, Frames) else to_frames(docs)
     con.execute("begin transaction")
     try:
         for document_id in frames.document_ids:
