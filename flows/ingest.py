@@ -155,11 +155,12 @@ def record_acceptances(building: Path, acceptances: list[tuple[str, str, str | N
 
 
 @task
-def build_marts(building: Path, work_dir: Path) -> list[str]:
-    """Run dbt build: staging, intermediate, marts and every dbt test."""
+def build_marts(building: Path, work_dir: Path, incremental: bool) -> list[str]:
+    """Run dbt build: staging, intermediate, marts and every dbt test; `incremental`: only the
+    documents that changed since the last build by the same code are rebuilt."""
     pipeline.pause_point("dbt")
     with Progress("dbt nodes built or tested", None, get_run_logger()) as progress:
-        return dbt_build(building, on_node=progress.advance, work_dir=work_dir / "dbt")
+        return dbt_build(building, on_node=progress.advance, work_dir=work_dir / "dbt", full_refresh=not incremental)
 
 
 @task
@@ -265,12 +266,13 @@ def _ingest(
         files = pipeline.inventory(settings.raw_dir, surveyed, paths, copies, prints)
         skip = pipeline.current_ids(settings.warehouse)
         code = state.code_hash()
+        built_with = state.built_with(settings.warehouse)
         changed = pipeline.changed_files(paths, skip, prints)
         log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
         if (
             not changed
             and not acceptances
-            and state.built_with(settings.warehouse) == code
+            and built_with == code
             and not pipeline.inventory_changed(settings.warehouse, files)
         ):
             # Same files, same bytes, same code: the published marts are what a rebuild would make.
@@ -302,7 +304,8 @@ def _ingest(
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
-        warnings = build_marts(building, settings.work_dir)
+        # The same code built the published marts: rebuild only what the changed documents touch.
+        warnings = build_marts(building, settings.work_dir, incremental=built_with == code)
         lap("dbt_build")
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")

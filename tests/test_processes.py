@@ -22,7 +22,7 @@ from pathlib import Path
 
 from budgetwh import pipeline, runlog
 from budgetwh.cli import EXIT_LOCKED
-from tests.conftest import RAW, REPO_ROOT, SAMPLE_000, SAMPLE_002, Run, run_flow
+from tests.conftest import RAW, REPO_ROOT, SAMPLE_000, SAMPLE_002, Run, run_flow, tables_differing
 
 ZHENGXIE_2019 = RAW / "江苏省政协办公厅2019年预算公开表.pdf"
 BUDGETWH = [sys.executable, "-c", "import sys; from budgetwh.cli import main; sys.exit(main())"]
@@ -95,7 +95,8 @@ def _superset_reader(wh: Path) -> str:
         "import sys, sqlalchemy as sa\n"
         "engine = sa.create_engine(f'duckdb:///{sys.argv[1]}?access_mode=read_only')\n"
         "with engine.connect() as c:\n"
-        "    assert 'fct_budget_figure' in sa.inspect(c).get_table_names(schema='marts')\n"
+        "    assert 'dim_document' in sa.inspect(c).get_table_names(schema='marts')\n"
+        "    assert 'fct_budget_figure' in sa.inspect(c).get_view_names(schema='marts')\n"
         "    try:\n"
         "        c.execute(sa.text('create table marts.bi_scratch (x int)'))\n"
         "        sys.exit('a BI connection could write')\n"
@@ -204,6 +205,11 @@ def test_killed_runs_leave_the_published_file_then_a_run_publishes_new_versions_
     artifacts = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter", json=query, timeout=10).json()
     assert "```\n" + "\n".join(summary_lines(after.result)) + "\n```" in [a["data"] for a in artifacts]
     _assert_new_versions(after, ids, pdf_facts)
+    # the recovering run built incrementally (same code): what a full rebuild makes, row for row
+    assert {kind for (kind,) in after.sql("select distinct build_kind from intermediate.int_document_changes")} == {
+        "incremental"
+    }
+    assert tables_differing(wh, tmp_path / "full") == {}
 
 
 def _assert_new_versions(after: Run, ids: dict[str, str], pdf_facts: list[tuple]) -> None:

@@ -49,24 +49,27 @@ def dbt_build(
     select: str | None = None,
     on_node: Callable[[], None] | None = None,
     work_dir: Path | None = None,
+    full_refresh: bool = True,
 ) -> list[str]:
     """Build the dbt project into `warehouse`; raise `DbtError` naming what failed.
 
     Returns one line per node that did not pass cleanly (warnings), for the log.
     `on_node` is called as each seed, model or test finishes (progress). dbt's target
     and logs go under `work_dir` (default: the project's own target/ and logs/).
+    `full_refresh=False` lets the incremental models rebuild only the documents that
+    changed since the warehouse's last build (int_document_changes); pass it only when
+    that build was made by the same dbt project (`state.built_with`), since a changed
+    model or seed must rebuild everything built from it.
     """
     base = work_dir or project_dir
     target, logs = base / "target", base / "logs"
     from dbt.cli.main import dbtRunner  # heavy import, only when building
 
-    args = [
-        "build",
-        *_paths(project_dir, target, logs),
+    args = ["build", *_paths(project_dir, target, logs)]
+    if full_refresh:
         # Seeds are versioned with the code: without a full refresh dbt reuses a
         # seed table's old columns and a new seed column fails the run.
-        "--full-refresh",
-    ]
+        args.append("--full-refresh")
     if select:
         args += ["--select", select]
 

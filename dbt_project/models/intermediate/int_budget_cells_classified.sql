@@ -6,9 +6,12 @@
    income sources on the income side, function classes on the expense side of
    a summary table, balance rows everywhere). Income-source lines printed after
    本年收入合计 in a summary are the carry-over's breakdown, not this year's income.
-   Anything unmatched is classified `unmapped`, never dropped. #}
+   Anything unmatched is classified `unmapped`, never dropped.
+   incremental: the rows of the documents int_document_changes lists are replaced. #}
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with cells as (
     select * from {{ ref('stg_raw__budget_cells') }}
+    where document_id in {{ rebuilt('document_id') }}
 ),
 
 tables as (

@@ -1,187 +1,51 @@
 {# grain: one figure per disclosure × unit × subject × fund scope × figure, published
-   documents only. The same amount printed in several tables (支出总表, 收支总表,
-   一般公共预算支出表 …) becomes one row, taken from the table figure_sources ranks first;
-   the narrative supplies a figure only where no table prints it (precedence 9).
-   inputs: int_budget_lines (the stored fact grain), dim_document, dim_disclosure, dim_unit,
-   dim_subject, figure_sources (seed); publishing is decided in dim_document.
-   rules: a cell whose table, side and measure figure_sources does not list is not a
-   figure; lines no classification names count only in item tables (采购, 项目), where
-   rows with the same name are different items and add up within their table.
-   memory (issue 10): nearly every fact is a figure of its own, so both aggregates hold
-   ~7 M groups at 10,000 documents. Grouped on md5 keys with arg_min over tuples and
-   fact_id strings they needed ~10 GB; here the groups are small integers (disclosure and
-   unit numbered in this model, figure and table numbered in the seed), a fact is its row
-   in int_budget_lines (rowid) and the printed context is joined once, last: under 2 GB,
-   the same rows. #}
-with documents as (
-    select document_id, disclosure_key, fiscal_year
-    from {{ ref('dim_document') }}
-    where is_published
-),
-
-disclosure_numbers as (
-    select disclosure_key, row_number() over (order by disclosure_key) as disclosure_no
-    from (select distinct disclosure_key from documents)
-),
-
-unit_numbers as (
-    select unit_key, row_number() over (order by unit_key) as unit_no
-    from {{ ref('dim_unit') }}
-),
-
-sources as (
-    select
-        *,
-        dense_rank() over (order by fund_scope, figure) as figure_no,
-        dense_rank() over (order by table_code) as table_no
-    from {{ ref('figure_sources') }}
-),
-
-facts as (
-    select
-        l.rowid as fact_row,
-        n.disclosure_no,
-        u.unit_no,
-        l.subject_key,
-        s.classification as line_classification,
-        c.shape as table_shape,
-        l.table_code,
-        l.table_seq,
-        -- the first printed row and column of a table, as one sortable number
-        l.row_seq::bigint * 100000 + l.column_no as cell_order,
-        l.measure,
-        l.side,
-        l.amount_wan
-    from {{ ref('int_budget_lines') }} as l
-    inner join documents as d using (document_id)
-    inner join disclosure_numbers as n using (disclosure_key)
-    left join unit_numbers as u using (unit_key)
-    left join {{ ref('dim_subject') }} as s using (subject_key)
-    left join {{ ref('table_catalog') }} as c using (table_code)
-    -- a narrative figure of another year (比上年 …) is not this disclosure's figure
-    where l.source_kind = 'table' or l.fiscal_year = d.fiscal_year
-),
-
-mapped as (
-    select
-        f.*,
-        coalesce(src.subject_override, f.subject_key) as figure_subject_key,
-        src.figure_no,
-        src.table_no,
-        src.precedence
-    from facts as f
-    inner join sources as src
-        on src.table_code = f.table_code
-        and src.measure = f.measure
-        and coalesce(src.side, '') = coalesce(f.side, '')
-        and (
-            src.line_classification = f.line_classification
-            or (src.line_classification = '*' and coalesce(f.line_classification, '') != 'unmapped')
-        )
-),
-
-per_table as (
-    -- one amount per printing table: item tables add rows of the same name, other
-    -- tables keep the first row (a repeated line is a restatement, checked by the rules)
-    select
-        disclosure_no,
-        unit_no,
-        figure_subject_key,
-        figure_no,
-        precedence,
-        table_no,
-        table_seq,
-        arg_min(fact_row, cell_order) as fact_row,
-        case
-            when any_value(table_shape) = 'item' then sum(amount_wan)
-            else arg_min(amount_wan, cell_order)
-        end as amount_wan,
-        count(*) as row_count
-    from mapped
-    where figure_subject_key is not null
-    group by all
-),
-
-ranked as (
-    -- the table figure_sources ranks first, then the earlier table; the fact's row breaks
-    -- ties so that amount, fact and row count come from one table (rowid < 2^40)
-    select
-        *,
-        (precedence * 1000 + table_seq)::bigint * 1099511627776 + fact_row as table_order
-    from per_table
-),
-
-grouped as (
-    select
-        disclosure_no,
-        unit_no,
-        figure_subject_key,
-        figure_no,
-        arg_min(fact_row, table_order) as fact_row,
-        arg_min(amount_wan, table_order) as amount_wan,
-        arg_min(row_count, table_order) as row_count,
-        count(*) as printed_count,
-        min(amount_wan) = max(amount_wan) as same_amounts,
-        list_sort(list_distinct(list(table_no))) as printed_in_no
-    from ranked
-    group by all
-),
-
-figures as (
-    select distinct fund_scope, figure, figure_no from sources
-),
-
-table_codes as (
-    -- table_no follows table_code order, so the numbers sorted are the codes sorted
-    select list(table_code order by table_no) as codes
-    from (select distinct table_code, table_no from sources)
+   documents only (int_budget_figure_picks), with the names of its disclosure, unit and subject.
+   inputs: int_budget_figure_picks, dim_disclosure, dim_unit, dim_subject. #}
+{{ config(materialized='view') }}
+with picks as (
+    select * from {{ ref('int_budget_figure_picks') }}
 ),
 
 final as (
     select
-        md5(concat_ws('|', n.disclosure_key, u.unit_key, g.figure_subject_key, fg.fund_scope, fg.figure)) as figure_id,
-        n.disclosure_key,
+        p.figure_id,
+        p.disclosure_key,
         d.region_key,
         d.department_name,
         d.fiscal_year,
         d.phase,
-        u.unit_key,
-        du.unit_name,
-        l.scope as unit_kind,
-        g.figure_subject_key as subject_key,
+        p.unit_key,
+        u.unit_name,
+        p.unit_kind,
+        p.subject_key,
         s.classification as subject_classification,
         s.code as subject_code,
         s.name as subject_name,
         s.level as subject_level,
         s.parent_subject_key,
-        fg.fund_scope,
-        fg.figure,
-        g.amount_wan,
-        g.row_count as summed_rows,
-        g.printed_count,
-        g.same_amounts as is_consistent,
-        list_transform(g.printed_in_no, i -> tc.codes[i]) as printed_in,
-        case when l.table_code = 'narrative' then 'narrative' else 'table' end as source_kind,
-        l.fact_id,
-        l.document_id,
-        l.file_name,
-        l.source_locator,
-        l.table_code,
-        l.table_title,
-        l.line_label,
-        l.column_label,
-        l.amount_printed,
-        l.amount_unit,
-        l.sentence
-    from grouped as g
-    cross join table_codes as tc
-    inner join {{ ref('int_budget_lines') }} as l on l.rowid = g.fact_row
-    inner join figures as fg using (figure_no)
-    inner join disclosure_numbers as n using (disclosure_no)
-    inner join {{ ref('dim_disclosure') }} as d on d.disclosure_key = n.disclosure_key
-    left join unit_numbers as u using (unit_no)
-    left join {{ ref('dim_unit') }} as du on du.unit_key = u.unit_key
-    left join {{ ref('dim_subject') }} as s on s.subject_key = g.figure_subject_key
+        p.fund_scope,
+        p.figure,
+        p.amount_wan,
+        p.summed_rows,
+        p.printed_count,
+        p.is_consistent,
+        p.printed_in,
+        p.source_kind,
+        p.fact_id,
+        p.document_id,
+        p.file_name,
+        p.source_locator,
+        p.table_code,
+        p.table_title,
+        p.line_label,
+        p.column_label,
+        p.amount_printed,
+        p.amount_unit,
+        p.sentence
+    from picks as p
+    inner join {{ ref('dim_disclosure') }} as d on d.disclosure_key = p.disclosure_key
+    left join {{ ref('dim_unit') }} as u on u.unit_key = p.unit_key
+    left join {{ ref('dim_subject') }} as s on s.subject_key = p.subject_key
 )
 
 select * from final

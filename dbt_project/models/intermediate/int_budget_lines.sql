@@ -3,13 +3,18 @@
    shape; narrative figures use table_code 'narrative' and the metric as measure.
    A narrative figure naming a 类/款/项 carries its subject (int_narrative_subjects).
    inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units,
-   int_narrative_subjects. #}
+   int_narrative_subjects.
+   incremental: the rows of the documents int_document_changes lists are replaced. int_budget_figures
+   addresses a fact by its rowid here within one statement, so this model stays a table. #}
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
+    where document_id in {{ rebuilt('document_id') }}
 ),
 
 figures as (
     select * from {{ ref('int_narrative_figures_deduplicated') }}
+    where document_id in {{ rebuilt('document_id') }}
 ),
 
 units as (

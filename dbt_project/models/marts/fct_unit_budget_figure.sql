@@ -2,6 +2,7 @@
    department prints separately (本级 and subordinate units); the department totals are in
    fct_budget_figure, so a sum over units never adds the department again.
    input: int_budget_figures. #}
+{{ config(materialized='view') }}
 with figures as (
     select * from {{ ref('int_budget_figures') }}
 ),

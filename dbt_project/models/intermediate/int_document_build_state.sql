@@ -1,0 +1,9 @@
+{# grain: one row per source document version: the signatures this build was made from.
+   input: int_document_signatures. It is built after every incremental model (the depends_on
+   lines), so a build that stops earlier leaves the previous state, and the next build's
+   int_document_changes compares against what the stored rows were built from. #}
+-- depends_on: {{ ref('int_budget_cells_classified') }}
+-- depends_on: {{ ref('int_budget_lines') }}
+-- depends_on: {{ ref('int_budget_figure_picks') }}
+-- depends_on: {{ ref('fct_rule_check') }}
+select * from {{ ref('int_document_signatures') }}

@@ -1,0 +1,84 @@
+"""Incremental builds (issue 10): a run rebuilds only the documents that changed and the
+documents related to them, and what it publishes is what a full rebuild of the same raw rows
+makes, table for table, row for row."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from budgetwh import state
+from tests.conftest import RAW, REPO_ROOT, SAMPLE_000, SAMPLE_001, SAMPLE_002, Run, run_flow, tables_differing
+
+NARRATIVE = RAW / "江苏省人大常委会2019年度部门预算公开.pdf"  # its tables are the next file
+TABLES = RAW / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+OTHER_PDF = RAW / "江苏省政协办公厅2019年预算公开表.pdf"
+
+
+def rebuilt(run: Run) -> tuple[set[str], set[str]]:
+    """(build kinds, file names) of the documents the run's build rebuilt."""
+    rows = run.sql(
+        """select c.build_kind, d.file_name from intermediate.int_document_changes c
+           join raw.source_document d using (document_id)"""
+    )
+    return {kind for kind, _ in rows}, {name for _, name in rows}
+
+
+def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebuild(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002, NARRATIVE, OTHER_PDF):
+        shutil.copy(f, raw / f.name)
+    wh = tmp_path / "wh" / "budget.duckdb"
+    first = run_flow(raw, wh, tmp_path / "build")
+    assert rebuilt(first) == ({"full"}, {f.name for f in raw.iterdir()})
+    facts_before = dict(first.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
+
+    # what arrives: the narrative's tables file (same publisher: the narrative is rebuilt with
+    # it), 001 re-issued in place with one amount corrected, 002 deleted
+    shutil.copy(TABLES, raw / TABLES.name)
+    text = SAMPLE_001.read_text(encoding="utf-8")
+    row = "30299\n\t其他商品和服务支出\n\t10.19\n\t\n\t10.19\n"
+    edited = text.replace(row, row.replace("10.19", "10.29"), 1)
+    assert edited != text
+    (raw / SAMPLE_001.name).write_text(edited, encoding="utf-8")
+    (raw / SAMPLE_002.name).unlink()
+    second = run_flow(raw, wh, tmp_path / "build")
+    kinds, names = rebuilt(second)
+    assert kinds == {"incremental"}
+    assert names == {SAMPLE_001.name, SAMPLE_002.name, NARRATIVE.name, TABLES.name}  # 001: both versions
+    facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
+    assert facts_after[SAMPLE_000.name] == facts_before[SAMPLE_000.name]
+    assert facts_after[OTHER_PDF.name] == facts_before[OTHER_PDF.name]
+    assert SAMPLE_002.name not in facts_after  # removed: history, not published
+    assert facts_after[TABLES.name] > 0
+    # the split disclosure is one: the narrative's figures met the tables that arrived after it
+    assert second.sql(
+        """select count(distinct disclosure_key) from marts.dim_document where file_name in (?, ?)""",
+        [NARRATIVE.name, TABLES.name],
+    ) == [(1,)]
+    assert tables_differing(wh, tmp_path / "check2") == {}
+
+    # the code that built the marts changed (a model, a seed): everything is rebuilt
+    monkeypatch.setattr(state, "code_hash", lambda root=None: "another version of the project")
+    third = run_flow(raw, wh, tmp_path / "build")
+    kinds, names = rebuilt(third)
+    assert kinds == {"full"}
+    assert SAMPLE_000.name in names and OTHER_PDF.name in names
+    assert dict(third.sql("select file_name, count(*) from marts.fact_budget_line group by 1")) == facts_after
+
+
+def test_the_build_state_is_stored_after_every_incremental_model() -> None:
+    """int_document_build_state must come after every incremental model: stored earlier, a build
+    that stopped between them would leave a state the stored rows were not built from."""
+    models = REPO_ROOT / "dbt_project" / "models"
+    sql = {p.stem: p.read_text(encoding="utf-8") for p in models.rglob("*.sql")}
+    incremental = {name for name, text in sql.items() if "materialized='incremental'" in text}
+    assert len(incremental) >= 4
+    after = set(re.findall(r"-- depends_on: \{\{ ref\('(\w+)'\) \}\}", sql["int_document_build_state"]))
+    assert incremental <= after, incremental - after
