@@ -2,10 +2,27 @@
    publisher's checks of the rule came out, for the latest version of its documents.
    inputs: fct_rule_check, dim_document, dim_disclosure. #}
 with checks as (
-    select c.*, d.disclosure_key
+    select c.rule_id, c.severity, c.status, c.file_name, d.disclosure_key
     from {{ ref('fct_rule_check') }} as c
     inner join {{ ref('dim_document') }} as d using (document_id)
     where d.is_latest
+),
+
+per_rule as (
+    -- counted per disclosure × rule first, named after: the names would widen every group;
+    -- list_sort, not an ordered aggregate, which buffers each group apart (issue 10)
+    select
+        disclosure_key,
+        rule_id,
+        any_value(severity) as severity,
+        count(*) as checks,
+        count(*) filter (where status = 'pass') as passed,
+        count(*) filter (where status = 'rounding') as rounding,
+        count(*) filter (where status = 'fail') as failed,
+        count(*) filter (where status = 'skipped') as skipped,
+        list_sort(list(distinct file_name)) as file_names
+    from checks
+    group by disclosure_key, rule_id
 ),
 
 disclosures as (
@@ -15,24 +32,23 @@ disclosures as (
 
 final as (
     select
-        md5(c.disclosure_key || '|' || c.rule_id) as finding_id,
-        c.disclosure_key,
+        md5(r.disclosure_key || '|' || r.rule_id) as finding_id,
+        r.disclosure_key,
         ds.region_key,
         ds.department_name,
         ds.fiscal_year,
         ds.phase,
         ds.is_published,
-        c.rule_id,
-        any_value(c.severity) as severity,
-        count(*) as checks,
-        count(*) filter (where c.status = 'pass') as passed,
-        count(*) filter (where c.status = 'rounding') as rounding,
-        count(*) filter (where c.status = 'fail') as failed,
-        count(*) filter (where c.status = 'skipped') as skipped,
-        list(distinct c.file_name order by c.file_name) as file_names
-    from checks as c
+        r.rule_id,
+        r.severity,
+        r.checks,
+        r.passed,
+        r.rounding,
+        r.failed,
+        r.skipped,
+        r.file_names
+    from per_rule as r
     inner join disclosures as ds using (disclosure_key)
-    group by all
 )
 
 select * from final
