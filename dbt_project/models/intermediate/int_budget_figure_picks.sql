@@ -19,7 +19,12 @@
    the same rows. #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('disclosure_key') }}") }}
 with documents as (
-    select document_id, disclosure_key, fiscal_year
+    select
+        document_id,
+        disclosure_key,
+        fiscal_year,
+        -- ties between documents are broken by their ids, never by where rows happen to be stored
+        row_number() over (order by document_id) as document_no
     from {{ ref('dim_document') }}
     where is_published and disclosure_key in {{ rebuilt('disclosure_key') }}
 ),
@@ -45,6 +50,7 @@ sources as (
 facts as (
     select
         l.rowid as fact_row,
+        d.document_no,
         n.disclosure_no,
         u.unit_no,
         l.subject_key,
@@ -95,6 +101,7 @@ per_table as (
         figure_no,
         precedence,
         table_no,
+        document_no,
         table_seq,
         arg_min(fact_row, cell_order) as fact_row,
         case
@@ -108,11 +115,11 @@ per_table as (
 ),
 
 ranked as (
-    -- the table figure_sources ranks first, then the earlier table; the fact's row breaks
-    -- ties so that amount, fact and row count come from one table (rowid < 2^40)
+    -- the table figure_sources ranks first, then the earlier table, then the first document
+    -- (document_no < 2^24): one table per figure, so amount, fact and row count come from it
     select
         *,
-        (precedence * 1000 + table_seq)::bigint * 1099511627776 + fact_row as table_order
+        (precedence * 1000 + table_seq)::bigint * 16777216 + document_no as table_order
     from per_table
 ),
 
