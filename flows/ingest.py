@@ -197,16 +197,18 @@ def ingest(
     acceptances: list[tuple[str, str, str | None]] | None = None,
     batch_size: int = BATCH_SIZE,
     workers: int = WORKERS,
+    full_rebuild: bool = False,
 ) -> RunResult:
     """Ingest a folder of documents into a warehouse file and publish it.
 
     Every run, whatever its end (published, current, failed, refused), leaves a line
-    in the warehouse's run log for `budgetwh status`.
+    in the warehouse's run log for `budgetwh status`. The marts are rebuilt only where
+    documents changed, unless the code changed or `full_rebuild` asks for everything.
     """
     settings = load_settings(raw_dir, warehouse)
     started = time.perf_counter()
     try:
-        result = _ingest(settings, acceptances or [], batch_size, workers)
+        result = _ingest(settings, acceptances or [], batch_size, workers, full_rebuild)
     except pipeline.RunLocked as exc:
         _record(settings.warehouse, started, "refused", error=str(exc))
         raise
@@ -231,7 +233,11 @@ class _Laps:
 
 
 def _ingest(
-    settings: Settings, acceptances: list[tuple[str, str, str | None]], batch_size: int, workers: int
+    settings: Settings,
+    acceptances: list[tuple[str, str, str | None]],
+    batch_size: int,
+    workers: int,
+    full_rebuild: bool = False,
 ) -> RunResult:
     """The run itself, under the warehouse's run lock."""
     log = get_run_logger()
@@ -272,6 +278,7 @@ def _ingest(
         if (
             not changed
             and not acceptances
+            and not full_rebuild
             and built_with == code
             and not pipeline.inventory_changed(settings.warehouse, files)
         ):
@@ -305,7 +312,7 @@ def _ingest(
         if acceptances:
             record_acceptances(building, acceptances)
         # The same code built the published marts: rebuild only what the changed documents touch.
-        warnings = build_marts(building, settings.work_dir, incremental=built_with == code)
+        warnings = build_marts(building, settings.work_dir, incremental=built_with == code and not full_rebuild)
         lap("dbt_build")
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")

@@ -64,13 +64,18 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     ) == [(1,)]
     assert tables_differing(wh, tmp_path / "check2") == {}
 
+    # nothing changed, but the operator asks for a full rebuild (budgetwh run --full-rebuild)
+    third = run_flow(raw, wh, tmp_path / "build", full_rebuild=True)
+    assert third.result.published
+    assert rebuilt(third)[0] == {"full"}
+
     # the code that built the marts changed (a model, a seed): everything is rebuilt
     monkeypatch.setattr(state, "code_hash", lambda root=None: "another version of the project")
-    third = run_flow(raw, wh, tmp_path / "build")
-    kinds, names = rebuilt(third)
+    fourth = run_flow(raw, wh, tmp_path / "build")
+    kinds, names = rebuilt(fourth)
     assert kinds == {"full"}
     assert SAMPLE_000.name in names and OTHER_PDF.name in names
-    assert dict(third.sql("select file_name, count(*) from marts.fact_budget_line group by 1")) == facts_after
+    assert dict(fourth.sql("select file_name, count(*) from marts.fact_budget_line group by 1")) == facts_after
 
 
 def test_the_build_state_is_stored_after_every_incremental_model() -> None:

@@ -27,7 +27,7 @@ EXIT_LOCKED = 75
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
-    result = ingest(raw_dir=args.raw, warehouse=args.warehouse)
+    result = ingest(raw_dir=args.raw, warehouse=args.warehouse, full_rebuild=args.full_rebuild)
     _print_run(result)
     if args.strict and (not result.checkpoint_success or result.quarantined):
         return 1
@@ -226,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", type=Path, default=None, help="folder of source documents (default raw/)")
     run.add_argument("--warehouse", type=Path, default=None, help="warehouse file (default warehouse/budget.duckdb)")
     run.add_argument("--strict", action="store_true", help="exit 1 when a document is quarantined or GX fails")
+    run.add_argument(
+        "--full-rebuild",
+        action="store_true",
+        help="rebuild every model from the raw rows, not only what changed (as after a code change)",
+    )
     run.set_defaults(func=cmd_run)
 
     checks = sub.add_parser("checks", help="print rule-check findings as a table")
