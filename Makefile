@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run docs test lint bench clean
+.PHONY: install run docs test lint bench clean bi-clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,6 +17,17 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Evidence's DuckDB client (@duckdb/node-api, pinned), for the test that opens the published
+# file with it. Without npm, or without its registry, that test is skipped and says why.
+NODE_STAMP := tools/bi-node/node_modules/.installed
+$(NODE_STAMP): tools/bi-node/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools/bi-node --silent --no-audit --no-fund && touch $@ \
+		|| echo "make: npm ci failed; the Evidence driver test will be skipped"; \
+	else echo "make: no npm; the Evidence driver test will be skipped"; fi
+
+bi-clients: $(NODE_STAMP)
 
 run: install
 	$(BIN)/budgetwh run
@@ -33,7 +44,7 @@ lint: install
 # pytest covers parsers, loader, the flow end to end, dbt tests (dbt build) and
 # the GX checkpoint, on the sample documents and fixtures derived from them; two
 # workers, a test file each at a time (files share their flow runs).
-test: install lint
+test: install lint bi-clients
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: install

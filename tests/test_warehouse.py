@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import shutil
 import subprocess
 import sys
@@ -15,9 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from budgetwh import pipeline
-from tests.conftest import FIXTURES, SAMPLE_000, SAMPLE_001, Run, run_flow
+from tests.conftest import FIXTURES, REPO_ROOT, SAMPLE_000, SAMPLE_001, Run, run_flow
 
 
 def test_every_hand_listed_cell_is_a_fact_with_amount_unit_subject_table_column(samples_run: Run) -> None:
@@ -163,6 +165,24 @@ def test_published_file_opens_in_the_duckdb_cli(samples_run: Run) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) == samples_run.sql("select count(*) from marts.fact_budget_line")[0][0]
+
+
+def test_published_file_opens_in_evidences_duckdb_driver(samples_run: Run) -> None:
+    """Evidence reads DuckDB through @duckdb/node-api; the version pinned in tools/bi-node
+    (1.5.6, `make bi-clients`) opens the published file read-only and sums a mart exactly."""
+    node = shutil.which("node")
+    client = REPO_ROOT / "tools" / "bi-node"
+    if node is None or not (client / "node_modules" / "@duckdb" / "node-api").is_dir():
+        pytest.skip("Evidence's DuckDB client is not installed: needs node and npm (`make bi-clients`)")
+    query = "select count(*)::integer as n, sum(amount_wan)::varchar as total from marts.fct_budget_figure"
+    done = subprocess.run(
+        [node, str(client / "query.mjs"), str(samples_run.warehouse), query],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    n, total = samples_run.sql(query)[0]
+    assert json.loads(done.stdout) == [{"n": n, "total": total}]
+    assert n > 0
 
 
 def test_a_warehouse_from_a_newer_duckdb_is_set_aside_not_fatal(tmp_path: Path) -> None:
