@@ -3,7 +3,8 @@
    rebuilt (int_document_changes), so a build's tests scale with what changed. Every such key
    is part of the rows it tests or of the md5 in their ids, so a duplicate or a broken row can
    only involve rebuilt rows; the rows of other documents passed when they were built. A full
-   build lists every document, so its tests see every row. #}
+   build lists every document, so its tests see every row. Mark only models built after
+   int_document_changes: a test that runs before it would read the previous build's list. #}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}{%- do conditions.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
