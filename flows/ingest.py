@@ -58,6 +58,12 @@ def summary_lines(result: RunResult) -> list[str]:
         lines.append(
             f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped)
         )
+    if not result.published:
+        lines.append("marts      current: nothing changed, nothing rebuilt")
+    elif s.build_kind == "incremental":
+        lines.append(f"marts      rebuilt for {s.rebuilt} documents: changed, or of the same publisher or path")
+    else:
+        lines.append(f"marts      rebuilt in full ({s.rebuilt} documents)")
     lines.append(f"tables     {s.tables}")
     lines.append(f"facts      {s.facts} ({s.published_facts} in published documents)")
     lines.append(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from budgetwh import state
+from flows.ingest import summary_lines
 from tests.conftest import RAW, REPO_ROOT, SAMPLE_000, SAMPLE_001, SAMPLE_002, Run, run_flow, tables_differing
 
 NARRATIVE = RAW / "江苏省人大常委会2019年度部门预算公开.pdf"  # its tables are the next file
@@ -37,6 +38,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     wh = tmp_path / "wh" / "budget.duckdb"
     first = run_flow(raw, wh, tmp_path / "build")
     assert rebuilt(first) == ({"full"}, {f.name for f in raw.iterdir()})
+    assert "marts      rebuilt in full (5 documents)" in summary_lines(first.result)
     facts_before = dict(first.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
 
     # what arrives: the narrative's tables file (same publisher: the narrative is rebuilt with
@@ -52,6 +54,8 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     kinds, names = rebuilt(second)
     assert kinds == {"incremental"}
     assert names == {SAMPLE_001.name, SAMPLE_002.name, NARRATIVE.name, TABLES.name}  # 001: both versions
+    line = "marts      rebuilt for 5 documents: changed, or of the same publisher or path"
+    assert line in summary_lines(second.result)
     facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
     assert facts_after[SAMPLE_000.name] == facts_before[SAMPLE_000.name]
     assert facts_after[OTHER_PDF.name] == facts_before[OTHER_PDF.name]

@@ -146,6 +146,9 @@ def test_rerun_changes_no_count(samples_run: Run) -> None:
     assert again.result.loaded == 0 and again.result.unchanged == 8
     assert "dbt_build" not in again.result.timings, "same bytes and code: the marts are already current"
     assert again.sql(query) == before
+    from flows.ingest import summary_lines
+
+    assert "marts      current: nothing changed, nothing rebuilt" in summary_lines(again.result)
 
 
 def test_checkpoint_passed_and_results_are_in_the_warehouse(samples_run: Run) -> None:

@@ -72,6 +72,8 @@ class WarehouseSummary:
     published_facts: int
     checks: dict[str, int]
     history: int = 0  # versions replaced by newer ones or whose files are gone, kept
+    build_kind: str = ""  # how the last build made the marts: full | incremental
+    rebuilt: int = 0  # documents that build rebuilt (int_document_changes)
 
 
 def summarise(warehouse: Path) -> WarehouseSummary:
@@ -86,4 +88,10 @@ def summarise(warehouse: Path) -> WarehouseSummary:
         facts = con.execute("select count(*) from marts.fact_budget_line_all where is_latest").fetchone()[0]
         published_facts = con.execute("select count(*) from marts.fact_budget_line").fetchone()[0]
         checks = dict(con.execute("select status, count(*) from marts.fct_rule_check group by status").fetchall())
-    return WarehouseSummary(docs, quarantined, published, int(tables), facts, published_facts, checks, history)
+        kind, rebuilt = con.execute(
+            """select coalesce(any_value(build_kind), ''), count(distinct document_id)
+               from intermediate.int_document_changes"""
+        ).fetchone()
+    return WarehouseSummary(
+        docs, quarantined, published, int(tables), facts, published_facts, checks, history, kind, rebuilt
+    )
