@@ -278,14 +278,15 @@ def _ingest(
         files = pipeline.inventory(settings.raw_dir, surveyed, paths, copies, prints)
         skip = pipeline.current_ids(settings.warehouse)
         code = state.code_hash()
-        built_with = state.built_with(settings.warehouse)
+        # The same code built the published marts (and no full rebuild was asked): only what
+        # changed needs rebuilding.
+        incremental = state.built_with(settings.warehouse) == code and not full_rebuild
         changed = pipeline.changed_files(paths, skip, prints)
         log.info("%d files in %s; %d new or changed", len(paths), settings.raw_dir, len(changed))
         if (
             not changed
             and not acceptances
-            and not full_rebuild
-            and built_with == code
+            and incremental
             and not pipeline.inventory_changed(settings.warehouse, files)
         ):
             # Same files, same bytes, same code: the published marts are what a rebuild would make.
@@ -317,8 +318,7 @@ def _ingest(
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
-        # The same code built the published marts: rebuild only what the changed documents touch.
-        warnings = build_marts(building, settings.work_dir, incremental=built_with == code and not full_rebuild)
+        warnings = build_marts(building, settings.work_dir, incremental=incremental)
         lap("dbt_build")
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")

@@ -461,7 +461,7 @@ def parse_and_load(
     """
     batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
 
-    def parsed(batch: list[Path], results: list[ParsedDocument | Failure | str]) -> list:
+    def parsed(batch: list[Path], results: list[Frames | Failure | str]) -> list[Frames | Failure | str]:
         if progress is not None:
             progress(len(batch))
         return results
@@ -471,7 +471,7 @@ def parse_and_load(
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
 
-        def results() -> Iterator[ParsedDocument | Failure | str]:
+        def results() -> Iterator[Frames | Failure | str]:
             in_flight: deque = deque()
             for b in batches:
                 in_flight.append((b, pool.submit(parse_batch, b, skip_ids)))
