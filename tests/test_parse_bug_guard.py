@@ -7,7 +7,6 @@ load → dbt build → checkpoint.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -25,7 +24,7 @@ def drop_row(lines: list) -> list:
 
 def double_row(lines: list) -> list:
     row = next(ln for ln in lines if ln.row_seq == 4)
-    return [*lines, dataclasses.replace(row, row_seq=max(ln.row_seq for ln in lines) + 1)]
+    return [*lines, row._replace(row_seq=max(ln.row_seq for ln in lines) + 1)]
 
 
 BUGS = {SAMPLE_000.name: drop_row, SAMPLE_001.name: double_row}

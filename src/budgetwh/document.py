@@ -31,11 +31,13 @@ class Line:
     # in reading orientation (page rotation applied), in PDF points.
     page: int | None = None
     boxes: tuple[tuple[float, float, float, float], ...] | None = None
+    # The cells joined by single spaces, for pattern matching; filled in on construction
+    # (table recognition reads it several times per line, and Python 3.11's
+    # cached_property takes a lock on every read).
+    text: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def text(self) -> str:
-        """The cells joined by single spaces, for pattern matching."""
-        return " ".join(c for c in self.cells if c)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", " ".join(c for c in self.cells if c))
 
 
 @dataclass

@@ -9,14 +9,14 @@ parser version again is a no-op.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from budgetwh import PARSER_VERSION
-from budgetwh.parse import ParsedDocument
+from budgetwh.load.frames import Failure, Frames, to_frames
+
+__all__ = ["Failure", "Frames", "to_frames"]  # they were defined here: callers keep importing them
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding", "document_mention", "source_document")
@@ -24,60 +24,6 @@ RAW_TABLES = ("budget_cell", "budget_table", "narrative_figure", "parse_finding"
 # raw tables predate this schema and are rebuilt (every document re-parses, as
 # the parser version changed with it). Acceptances are decisions and are kept.
 SCHEMA_MARKER = ("narrative_figure", "funds_scope")
-DOCUMENT_SCHEMA = {
-    "document_id": pl.Utf8, "source_path": pl.Utf8, "file_name": pl.Utf8, "file_format": pl.Utf8,
-    "byte_size": pl.Int64, "parser_version": pl.Utf8, "fiscal_year": pl.Int32, "department_code": pl.Utf8,
-    "department_name": pl.Utf8, "region_key": pl.Utf8, "province": pl.Utf8, "city": pl.Utf8, "county": pl.Utf8,
-    "identity_evidence": pl.Utf8, "table_count": pl.Int32, "cell_count": pl.Int32, "figure_count": pl.Int32,
-    "phase": pl.Utf8, "page_count": pl.Int32, "finding_count": pl.Int32,
-    "narrative_money_printed": pl.Int32, "narrative_money_read": pl.Int32,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A file that could not be parsed."""
-
-    path: Path
-    document_id: str
-    byte_size: int
-    error: str
-
-
-@dataclass(frozen=True)
-class Frames:
-    """The raw rows of one or more parsed documents, one frame per raw table.
-
-    This is what crosses from a parse worker to the loader: a few columns pickle and
-    unpickle in milliseconds, where the parsed object graphs cost the loader's single
-    process ~12 ms per document to unpickle (issue 10). Amounts stay text until DuckDB
-    casts them on insert.
-    """
-
-    documents: pl.DataFrame
-    tables: pl.DataFrame
-    cells: pl.DataFrame
-    figures: pl.DataFrame
-    findings: pl.DataFrame
-    mentions: pl.DataFrame
-
-    @property
-    def document_ids(self) -> list[str]:
-        """The documents held, in parse order."""
-        return self.documents["document_id"].to_list()
-
-    def only(self, document_id: str) -> Frames:
-        """The rows of one document (a failed batch is retried document by document)."""
-        return Frames(*(f.filter(pl.col("document_id") == document_id) for f in self.parts()))
-
-    def failure(self, document_id: str, error: str) -> Failure:
-        """A `Failure` for one held document, named by its file."""
-        row = self.documents.filter(pl.col("document_id") == document_id).row(0, named=True)
-        return Failure(Path(row["source_path"]), document_id, row["byte_size"], f"{row['file_name']}: {error}")
-
-    def parts(self) -> tuple[pl.DataFrame, ...]:
-        """The frames in raw-table order: documents, tables, cells, figures, findings, mentions."""
-        return (self.documents, self.tables, self.cells, self.figures, self.findings, self.mentions)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -113,189 +59,16 @@ def is_current(known: dict[str, tuple[str, str]], document_id: str) -> bool:
     return known.get(document_id, ("", ""))[0] == PARSER_VERSION
 
 
-def _delete_document(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
-    """Remove these bytes' rows before they are loaded again (another parser version)."""
+def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> None:
+    """Remove these bytes' rows before they are loaded again (another parser version).
+
+    One statement per table for the whole batch: a delete scans the table, and one per
+    document made re-parsing 10,000 documents after a parser change spend 350 s here.
+    """
+    if not document_ids:
+        return
     for table in RAW_TABLES:
-        con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
-
-
-def _frames(p: ParsedDocument) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    tables = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "table_seq": t.table_seq,
-                "table_code": t.definition.code,
-                "table_title": t.title,
-                "scope": t.scope,
-                "scope_source": t.scope_source,
-                "unit_code": t.unit_code,
-                "unit_name": t.unit_name,
-                "fiscal_year": t.fiscal_year,
-                "amount_unit": t.amount_unit,
-                "header_text": t.header_text,
-                "note": t.note,
-                "row_count": len({ln.row_seq for ln in t.lines}),
-                "source_line_start": t.first_line,
-                "source_line_end": t.last_line,
-                "phase": t.phase,
-                "source_page": t.page_start,
-                "recognition": "layout" if t.page_start is not None else "numbered_columns",
-            }
-            for t in p.tables
-        ],
-        schema={
-            "document_id": pl.Utf8,
-            "table_seq": pl.Int32,
-            "table_code": pl.Utf8,
-            "table_title": pl.Utf8,
-            "scope": pl.Utf8,
-            "scope_source": pl.Utf8,
-            "unit_code": pl.Utf8,
-            "unit_name": pl.Utf8,
-            "fiscal_year": pl.Int32,
-            "amount_unit": pl.Utf8,
-            "header_text": pl.Utf8,
-            "note": pl.Utf8,
-            "row_count": pl.Int32,
-            "source_line_start": pl.Int32,
-            "source_line_end": pl.Int32,
-            "phase": pl.Utf8,
-            "source_page": pl.Int32,
-            "recognition": pl.Utf8,
-        },
-    )
-    cells = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "table_seq": t.table_seq,
-                "row_seq": ln.row_seq,
-                "side": ln.side,
-                "line_label": ln.label,
-                "subject_code": ln.subject_code,
-                "column_no": c.column.column_no,
-                "column_label": c.column.label,
-                "measure": c.column.measure,
-                "amount_text": c.text,
-                "source_line": ln.first_line,
-                "source_line_end": ln.last_line,
-                "source_page": c.page,
-                "bbox_x0": c.box[0] if c.box else None,
-                "bbox_y0": c.box[1] if c.box else None,
-                "bbox_x1": c.box[2] if c.box else None,
-                "bbox_y1": c.box[3] if c.box else None,
-            }
-            for t in p.tables
-            for ln in t.lines
-            for c in ln.cells
-        ],
-        schema={
-            "document_id": pl.Utf8,
-            "table_seq": pl.Int32,
-            "row_seq": pl.Int32,
-            "side": pl.Utf8,
-            "line_label": pl.Utf8,
-            "subject_code": pl.Utf8,
-            "column_no": pl.Int32,
-            "column_label": pl.Utf8,
-            "measure": pl.Utf8,
-            "amount_text": pl.Utf8,
-            "source_line": pl.Int32,
-            "source_line_end": pl.Int32,
-            "source_page": pl.Int32,
-            "bbox_x0": pl.Float64,
-            "bbox_y0": pl.Float64,
-            "bbox_x1": pl.Float64,
-            "bbox_y1": pl.Float64,
-        },
-    )
-    figures = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "figure_seq": i,
-                "metric": f.metric,
-                "label": f.label,
-                "amount_text": str(f.amount),
-                "amount_unit": f.amount_unit,
-                "unit_basis": f.unit_basis,
-                "fiscal_year": f.fiscal_year,
-                "percent": None if f.percent is None else str(f.percent),
-                "sentence": f.sentence,
-                "source_line": f.source_line,
-                "source_kind": f.source_kind,
-                "reference_amount": None if f.reference_amount is None else str(f.reference_amount),
-                "stated_direction": f.stated_direction,
-                "funds_scope": f.funds_scope,
-            }
-            for i, f in enumerate(p.figures, start=1)
-        ],
-        schema={
-            "document_id": pl.Utf8,
-            "figure_seq": pl.Int32,
-            "metric": pl.Utf8,
-            "label": pl.Utf8,
-            "amount_text": pl.Utf8,
-            "amount_unit": pl.Utf8,
-            "unit_basis": pl.Utf8,
-            "fiscal_year": pl.Int32,
-            "percent": pl.Utf8,
-            "sentence": pl.Utf8,
-            "source_line": pl.Int32,
-            "source_kind": pl.Utf8,
-            "reference_amount": pl.Utf8,
-            "stated_direction": pl.Utf8,
-            "funds_scope": pl.Utf8,
-        },
-    )
-    findings = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "finding_seq": i,
-                "kind": f.kind,
-                "source_page": f.page,
-                "source_line": f.line,
-                "reason": f.reason,
-                "text": f.text,
-            }
-            for i, f in enumerate(p.findings, start=1)
-        ],
-        schema={
-            "document_id": pl.Utf8,
-            "finding_seq": pl.Int32,
-            "kind": pl.Utf8,
-            "source_page": pl.Int32,
-            "source_line": pl.Int32,
-            "reason": pl.Utf8,
-            "text": pl.Utf8,
-        },
-    )
-    mentions = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "mention_seq": i,
-                "kind": m.kind,
-                "value": m.value,
-                "text": m.text,
-                "source_line": m.source_line,
-                "source_page": m.source_page,
-            }
-            for i, m in enumerate(p.mentions, start=1)
-        ],
-        schema={
-            "document_id": pl.Utf8,
-            "mention_seq": pl.Int32,
-            "kind": pl.Utf8,
-            "value": pl.Utf8,
-            "text": pl.Utf8,
-            "source_line": pl.Int32,
-            "source_page": pl.Int32,
-        },
-    )
-    return tables, cells, figures, findings, mentions
+        con.execute(f"delete from raw.{table} where document_id in (select unnest(?::varchar[]))", [document_ids])
 
 
 def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
@@ -308,45 +81,6 @@ def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
                   cast(reference_amount as decimal(24, 6)), stated_direction, funds_scope
            from _figures"""
     )
-
-
-def to_frames(docs: list[ParsedDocument]) -> Frames:
-    """The raw rows of parsed documents (run in the parse workers, not the loader)."""
-    if not docs:
-        raise ValueError("to_frames needs at least one parsed document")
-    frames = [_frames(p) for p in docs]
-    tables, cells, figures, findings, mentions = (pl.concat(parts) for parts in zip(*frames, strict=True))
-    documents = pl.DataFrame(
-        [
-            {
-                "document_id": p.document_id,
-                "source_path": str(p.path),
-                "file_name": p.path.name,
-                "file_format": p.file_format,
-                "byte_size": p.byte_size,
-                "parser_version": PARSER_VERSION,
-                "fiscal_year": p.identity.fiscal_year,
-                "department_code": p.identity.department_code,
-                "department_name": p.identity.department_name,
-                "region_key": p.identity.region.key,
-                "province": p.identity.region.province,
-                "city": p.identity.region.city,
-                "county": p.identity.region.county,
-                "identity_evidence": p.identity.evidence,
-                "table_count": len(p.tables),
-                "cell_count": f[1].height,
-                "figure_count": f[2].height,
-                "phase": p.phase,
-                "page_count": p.page_count,
-                "finding_count": f[3].height,
-                "narrative_money_printed": p.narrative_money_printed,
-                "narrative_money_read": p.narrative_money_read,
-            }
-            for p, f in zip(docs, frames, strict=True)
-        ],
-        schema=DOCUMENT_SCHEMA,
-    )
-    return Frames(documents, tables, cells, figures, findings, mentions)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
@@ -396,9 +130,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, frames: Frames, known: set[st
     """
     con.execute("begin transaction")
     try:
-        for document_id in frames.document_ids:
-            if known is None or document_id in known:
-                _delete_document(con, document_id)
+        _delete_documents(con, [i for i in frames.document_ids if known is None or i in known])
         _insert(con, frames)
         con.execute("commit")
     except Exception:
@@ -411,7 +143,7 @@ def record_failure(con: duckdb.DuckDBPyConnection, f: Failure) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("begin transaction")
     try:
-        _delete_document(con, f.document_id)
+        _delete_documents(con, [f.document_id])
         con.execute(
             """insert into raw.source_document (document_id, source_path, file_name, file_format, byte_size,
                    parser_version, status, error, ingested_at)

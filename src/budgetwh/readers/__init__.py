@@ -12,7 +12,7 @@ from pathlib import Path
 
 from budgetwh.document import Document
 from budgetwh.errors import ParseError
-from budgetwh.readers import docx_native, docx_text, html, pdf_native, pdf_text, xlsx
+from budgetwh.readers import docx_native, docx_text, html, pdf_text, xlsx
 from budgetwh.readers.text import decode, ends_mid_character
 
 Reader = Callable[[Path, str], Document]
@@ -72,6 +72,10 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     raw = path.read_bytes() if data is None else data
     head = raw[:1024]
     if PDF_MAGIC in head:
+        # PyMuPDF takes 0.7 s to import: a run with no PDF to read (a rerun, a text
+        # corpus) does not pay for it.
+        from budgetwh.readers import pdf_native
+
         return pdf_native.read_pdf(path, raw)
     if raw.startswith(ZIP_MAGIC):
         return _read_zip_office(path, raw)

@@ -29,7 +29,9 @@ def read(path: Path, text: str) -> Document:
 
     physical = text.split("\n")
     for no, raw in enumerate(physical, start=1):
-        raw = BOOKMARK.sub("", raw.rstrip("\r"))
+        raw = raw.rstrip("\r")
+        if "[bookmark: " in raw:  # most lines have none: skip the pattern for them
+            raw = BOOKMARK.sub("", raw)
         if raw.startswith("\t"):
             if not cells:
                 start = no

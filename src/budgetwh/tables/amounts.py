@@ -14,7 +14,17 @@ BLANKS = {"", "-", "—", "——", "－", "/"}
 
 def is_amount(cell: str) -> bool:
     """True when the cell is a printed number (commas and a leading dot allowed)."""
-    return AMOUNT.fullmatch(cell.strip()) is not None
+    return is_stripped_amount(cell.strip())
+
+
+def is_stripped_amount(c: str) -> bool:
+    """`is_amount` for a cell already stripped of surrounding blanks (the hot path)."""
+    # Most amounts are plain digits with one decimal point: str methods answer those
+    # several times faster than the pattern (isdecimal is exactly the pattern's \d).
+    whole, dot, fraction = c.partition(".")
+    if whole.isdecimal() and (not dot or fraction.isdecimal()):
+        return True
+    return AMOUNT.fullmatch(c) is not None
 
 
 def is_blank(cell: str) -> bool:

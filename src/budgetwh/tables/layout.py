@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from budgetwh.document import Document, Line
-from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
+from budgetwh.tables.amounts import is_amount, is_blank
 from budgetwh.tables.catalog import Column, load_column_labels, load_line_labels
 from budgetwh.tables.recognize import CellValue, RowLine, Table
 from budgetwh.tables.titles import TitleMatch, match_title_text, phase_of, squash
@@ -820,11 +820,7 @@ class LayoutReader:
                 for cell in got:
                     if is_blank(cell.text) or not is_amount(cell.text):
                         continue
-                    values.append(
-                        CellValue(
-                            table_cols[id(col)], cell.text, parse_amount(cell.text), page=cell.line.page, box=cell.box
-                        )
-                    )
+                    values.append(CellValue(table_cols[id(col)], cell.text, page=cell.line.page, box=cell.box))
         # Labels printed in a code column (合计 spanning code and name) are labels.
         code = "".join(p for p in code_parts if p.isdigit()) or None
         label_parts = [p for p in code_parts if not p.isdigit()] + label_parts

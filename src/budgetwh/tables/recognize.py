@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from budgetwh.document import Document, Line
 from budgetwh.errors import ParseError
-from budgetwh.tables.amounts import is_amount, is_blank, parse_amount
+from budgetwh.tables.amounts import BLANKS, is_stripped_amount, parse_amount
 from budgetwh.tables.catalog import Column, TableDef, load_catalog
 
 SCOPE_PREFIX = re.compile(r"^(?P<scope>部门|单位)?(?:预算)?")
@@ -33,19 +34,23 @@ QUOTES = str.maketrans({'"': "“", "＂": "“"})
 UNIT_LINE_WINDOW = 3
 
 
-@dataclass(frozen=True)
-class CellValue:
-    """One non-blank amount cell."""
+# CellValue and RowLine are named tuples: tables hold ~1,000 of them per document and a
+# frozen dataclass costs several times more to build.
+class CellValue(NamedTuple):
+    """One non-blank amount cell, as printed: DuckDB casts it to DECIMAL on load."""
 
     column: Column
     text: str
-    amount: Decimal
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
 
+    @property
+    def amount(self) -> Decimal:
+        """The printed amount, exactly (not needed to load: for checks and notebooks)."""
+        return parse_amount(self.text)
 
-@dataclass(frozen=True)
-class RowLine:
+
+class RowLine(NamedTuple):
     """One line of a table: a row, or one side of a two-sided row."""
 
     row_seq: int
@@ -107,7 +112,11 @@ def match_title(line: Line) -> tuple[TableDef, str | None, str] | None:
 
 def match_unit_line(line: Line) -> re.Match[str] | None:
     """Match a table's unit line: `731 秦皇岛市科学技术协会 预算年度：2022 单位：万元`."""
-    m = UNIT_LINE.match(line.text)
+    text = line.text
+    # The pattern needs 预算年度 or 单位 to match: every table row is asked, few are unit lines.
+    if "单位" not in text and "预算年度" not in text:
+        return None
+    m = UNIT_LINE.match(text)
     if m and (m.group("year") or m.group("unit")):
         return m
     return None
@@ -123,6 +132,19 @@ class _TableReader:
         self.table = table
         self.ncols = len(table.definition.columns)
         self.next_seq = 1
+        # Asked of every row: worked out once per table.
+        self.amount_cols = [c for c in table.definition.columns if c.role == "amount"]
+        self.has_code = any(c.role == "code" for c in table.definition.columns)
+        # Two-sided tables: per side, its label column and amount columns.
+        self.sides = [
+            (
+                side,
+                next(c for c in table.definition.columns if c.side == side and c.role == "label"),
+                [c for c in table.definition.columns if c.side == side and c.role == "amount"],
+            )
+            for side in ("income", "expense")
+            if table.definition.shape == "two_sided"
+        ]
 
     def fail(self, reason: str, line: int) -> ParseError:
         return ParseError(self.doc.path, f"{self.table.title}: {reason}", line)
@@ -176,7 +198,7 @@ class _TableReader:
                 self.pos += 1
                 self.table.last_line = line.last_line
                 continue
-            if not any(c.strip() for c in line.cells):
+            if not text.strip():  # every cell blank
                 self.pos += 1
                 continue
             if pending:
@@ -222,10 +244,10 @@ class _TableReader:
             self.emit(pending)
 
     def emit(self, lines: list[Line]) -> None:
-        cells = list(self._joined(lines))
+        cells = self._joined(lines)
         first, last = lines[0].first_line, lines[-1].last_line
-        rest = cells[1:]
-        if not any(c.strip() for c in rest):
+        rest = [c.strip() for c in cells[1:]]  # every cell below is read stripped
+        if not any(rest):
             return  # a lone number: a page number that looked like a row start
         seq = self.next_seq
         self.next_seq += 1
@@ -239,16 +261,18 @@ class _TableReader:
                 self.table.lines.append(row)
 
     def _values(self, cols: list[Column], texts: list[str], line: int) -> tuple[CellValue, ...]:
-        extra = [t for t in texts[len(cols) :] if not is_blank(t)]
-        if extra:
-            raise self.fail(f"row has more values than the table has columns: {extra}", line)
+        """The amount cells of stripped `texts` under `cols`; blanks are left out."""
+        if len(texts) > len(cols):
+            extra = [t for t in texts[len(cols) :] if t not in BLANKS]
+            if extra:
+                raise self.fail(f"row has more values than the table has columns: {extra}", line)
         values = []
         for col, text in zip(cols, texts, strict=False):
-            if is_blank(text):
+            if text in BLANKS:
                 continue
-            if not is_amount(text):
+            if not is_stripped_amount(text):
                 raise self.fail(f"column {col.column_no} ({col.label}) is not an amount: {text!r}", line)
-            values.append(CellValue(col, text.strip(), parse_amount(text)))
+            values.append(CellValue(col, text))
         return tuple(values)
 
     def _two_sided(self, seq: int, rest: list[str], first: int, last: int) -> list[RowLine]:
@@ -256,12 +280,9 @@ class _TableReader:
         if len(rest) < len(cols):
             rest = rest + [""] * (len(cols) - len(rest))
         out = []
-        for side in ("income", "expense"):
-            side_cols = [c for c in cols if c.side == side]
-            label_col = next(c for c in side_cols if c.role == "label")
-            amount_cols = [c for c in side_cols if c.role == "amount"]
-            label = rest[label_col.column_no - 1].strip()
-            if is_amount(label):
+        for side, label_col, amount_cols in self.sides:
+            label = rest[label_col.column_no - 1]
+            if is_stripped_amount(label):
                 raise self.fail(f"{side} label column holds a number: {label!r}", last)
             start = amount_cols[0].column_no - 1
             texts = rest[start : start + len(amount_cols)]
@@ -273,22 +294,19 @@ class _TableReader:
         return out
 
     def _labelled(self, seq: int, rest: list[str], first: int, last: int) -> RowLine | None:
-        cols = self.table.definition.columns
-        amount_cols = [c for c in cols if c.role == "amount"]
-        text_idx = [i for i, c in enumerate(rest) if c.strip() and not is_amount(c) and not is_blank(c)]
+        amount_cols, has_code = self.amount_cols, self.has_code
+        text_idx = [i for i, c in enumerate(rest) if c and c not in BLANKS and not is_stripped_amount(c)]
         boundary = text_idx[-1] + 1 if text_idx else 0
         head, texts = rest[:boundary], rest[boundary:]
         code = None
-        has_code = any(c.role == "code" for c in cols)
         if has_code and not text_idx:
             # No printed name: the code is the first cell, amounts follow it.
             head, texts = rest[:1], rest[1:]
         label_parts = []
-        for cell in head:
-            c = cell.strip()
+        for c in head:
             if has_code and code is None and SUBJECT_CODE.match(c) and not label_parts:
                 code = c
-            elif is_amount(c) and label_parts:
+            elif label_parts and is_stripped_amount(c):
                 # An amount before the last text cell means a text cell sits in an
                 # amount column (a typo or a misread); never fold it into the label.
                 raise self.fail(f"row {seq} has text among its amounts: {' | '.join(rest)}", last)
