@@ -17,12 +17,12 @@ from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build
 from budgetwh.progress import Progress
 from budgetwh.settings import Settings, load_settings
+from flows.parse import parse_and_load_on_dask
 
-# Documents per parse batch: one Prefect task per document costs far more than
-# parsing it, so parsing fans out over a process pool inside one task
-# (docs/decisions.md explains why not Prefect's ProcessPoolTaskRunner).
+# Documents per parse batch: one Prefect task per document would cost far more than
+# parsing it, so each task parses a batch (flows/parse.py).
 BATCH_SIZE = 200
-WORKERS = 2
+WORKERS = 2  # local Dask worker processes
 
 
 @dataclass
@@ -127,21 +127,6 @@ IO_RETRIES = {"retries": 2, "retry_delay_seconds": 5, "retry_condition_fn": _tra
 def survey(raw_dir: Path) -> list[pipeline.Surveyed]:
     """Every file under the raw folder, with why it is not read when it is not."""
     return pipeline.survey(raw_dir)
-
-
-@task
-def parse_and_load(
-    paths: list[Path], building: Path, skip_ids: frozenset[str], workers: int, batch_size: int
-) -> pipeline.LoadSummary:
-    """Parse on `workers` processes and load each batch into the raw schema as it arrives.
-
-    Parsing is pure; the load keeps every document all-or-nothing.
-    """
-    pipeline.pause_point("parse")
-    with Progress("files parsed", len(paths), get_run_logger()) as progress:
-        return pipeline.parse_and_load(
-            paths, building, skip_ids, workers=workers, batch_size=batch_size, progress=progress.advance
-        )
 
 
 @task
@@ -308,7 +293,7 @@ def _ingest(
         building = start_build(settings.warehouse)
         lap("discover_and_copy")
         # Only new or changed files are parsed: the others were just hashed and are current.
-        loaded = parse_and_load(changed, building, skip, workers, batch_size)
+        loaded = parse_and_load_on_dask(changed, building, skip, workers, batch_size)
         lap("parse_and_load")
         timings["load_busy"] = round(loaded.load_seconds, 3)
         for name, error in loaded.quarantined:
