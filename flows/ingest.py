@@ -17,7 +17,7 @@ from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build
 from budgetwh.progress import Progress
 from budgetwh.settings import Settings, load_settings
-from flows.parse import parse_and_load_on_dask
+from flows.parse import parse_and_load
 
 # Documents per parse batch: one Prefect task per document would cost far more than
 # parsing it, so each task parses a batch (flows/parse.py).
@@ -293,7 +293,7 @@ def _ingest(
         building = start_build(settings.warehouse)
         lap("discover_and_copy")
         # Only new or changed files are parsed: the others were just hashed and are current.
-        loaded = parse_and_load_on_dask(changed, building, skip, workers, batch_size)
+        loaded = parse_and_load(changed, building, skip, workers, batch_size)
         lap("parse_and_load")
         timings["load_busy"] = round(loaded.load_seconds, 3)
         for name, error in loaded.quarantined:

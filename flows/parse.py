@@ -1,11 +1,11 @@
 """Parsing fans out over Dask through Prefect: one task per batch of documents.
 
-`parse_and_load` is a subflow whose task runner is a `DaskTaskRunner`: a local cluster
-of worker processes by default, or the Dask scheduler at `BUDGETWH_DASK_ADDRESS` (the
-same code on a laptop and on a cluster; docs/operations.md). Workers parse and hand back
-columns (`Frames`); this process loads them in order, one transaction per batch, so the
-warehouse has a single writer. The subflow and its cluster start only when a run has
-files to parse, so a run with nothing changed pays for neither.
+`parse_and_load` submits one Prefect task per batch to a `DaskTaskRunner`: a local
+cluster of worker processes by default, or the Dask scheduler at `BUDGETWH_DASK_ADDRESS`
+(the same code on a laptop and on a cluster; docs/operations.md). Workers parse and hand
+back columns (`Frames`); this process loads them in order, one transaction per batch, so
+the warehouse has a single writer. The cluster starts only when a run has more than one
+batch to parse, so a run with nothing changed pays for neither it nor its import.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 import os
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
@@ -31,23 +31,6 @@ ADDRESS_VAR = "BUDGETWH_DASK_ADDRESS"
 def parse_batch(paths: list[Path], skip_ids: frozenset[str]) -> list[Frames | Failure | str]:
     """Parse one batch on a Dask worker; the loader gets its rows as columns."""
     return pipeline.parse_batch(paths, skip_ids)
-
-
-@flow(name="budgetwh-parse")
-def parse_and_load(
-    paths: list[Path], building: Path, skip_ids: frozenset[str], batch_size: int
-) -> pipeline.LoadSummary:
-    """Parse `paths` in batches on this flow's task runner and load each into the raw schema."""
-    pipeline.pause_point("parse")
-    with Progress("files parsed", len(paths), get_run_logger()) as progress:
-        return pipeline.parse_and_load(
-            paths,
-            building,
-            skip_ids,
-            batch_size=batch_size,
-            progress=progress.advance,
-            submit=lambda batch, skip: parse_batch.submit(batch, skip),
-        )
 
 
 def dask_runner(workers: int):  # -> prefect_dask.DaskTaskRunner (imported here: ~1 s, parse runs only)
@@ -81,12 +64,27 @@ def dask_runner(workers: int):  # -> prefect_dask.DaskTaskRunner (imported here:
     )
 
 
-def parse_and_load_on_dask(
+def parse_and_load(
     paths: list[Path], building: Path, skip_ids: frozenset[str], workers: int, batch_size: int
 ) -> pipeline.LoadSummary:
-    """Run `parse_and_load` with Dask when there is more than one batch to parse; a single
-    batch is parsed by the subflow itself (a cluster would cost more than it saves)."""
-    subflow = parse_and_load
-    if len(paths) > batch_size and workers > 1:
-        subflow = parse_and_load.with_options(task_runner=dask_runner(workers))
-    return subflow(paths, building, skip_ids, batch_size)
+    """Parse `paths` in batches on Dask workers and load each batch into the raw schema as it
+    comes back. One batch (or fewer files) is parsed in this process: a cluster would cost
+    more than it saves.
+
+    The runner is driven from the ingest flow itself rather than through a subflow: a
+    subflow's parameters go to the Prefect API whole, and 10,000 paths exceed its 512 KB
+    limit (measured); a task run's inputs are not sent.
+    """
+    pipeline.pause_point("parse")
+    with Progress("files parsed", len(paths), get_run_logger()) as progress:
+        if len(paths) <= batch_size or workers <= 1:
+            return pipeline.parse_and_load(paths, building, skip_ids, batch_size=batch_size, progress=progress.advance)
+        with dask_runner(workers) as runner:
+            return pipeline.parse_and_load(
+                paths,
+                building,
+                skip_ids,
+                batch_size=batch_size,
+                progress=progress.advance,
+                submit=lambda batch, skip: runner.submit(parse_batch, {"paths": batch, "skip_ids": skip}),
+            )
