@@ -294,3 +294,33 @@ def test_a_parse_batch_hands_over_columns_that_load_the_same_rows(tmp_path: Path
     with duckdb.connect(str(by_frames), read_only=True) as a, duckdb.connect(str(by_objects), read_only=True) as b:
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
         assert a.execute(cells).fetchall() == b.execute(cells).fetchall()
+
+
+def test_a_warehouse_whose_cells_carry_the_old_primary_key_keeps_its_rows_without_it(tmp_path: Path) -> None:
+    """Earlier schemas indexed raw.budget_cell by its grain (the index tripled the table); the
+    next load moves the rows to a table without it, and loading again still adds nothing."""
+    wh = tmp_path / "wh.duckdb"
+    ingest(RAW, wh)
+    with duckdb.connect(str(wh)) as con:
+        expected = con.execute("select * from raw.budget_cell order by all").fetchall()
+        # rebuild the table as the earlier schema had it
+        con.execute("create table raw.cells_copy as from raw.budget_cell")
+        ddl = con.execute("select sql from duckdb_tables() where table_name = 'budget_cell'").fetchone()[0]
+        con.execute("drop table raw.budget_cell")
+        con.execute(
+            ddl.rstrip().rstrip(";").rstrip(")") + ", primary key (document_id, table_seq, row_seq, column_no))"
+        )
+        con.execute("insert into raw.budget_cell from raw.cells_copy")
+        con.execute("drop table raw.cells_copy")
+    keyed = """select count(*) from duckdb_constraints()
+               where table_name = 'budget_cell' and constraint_type = 'PRIMARY KEY'"""
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute(keyed).fetchone() == (1,)
+    again = ingest(RAW, wh)
+    assert (len(again.loaded), len(again.unchanged)) == (0, 8)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute(keyed).fetchone() == (0,)
+        assert con.execute("select * from raw.budget_cell order by all").fetchall() == expected
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'budget_cell_keyed'"
+        ).fetchone() == (0,)

@@ -40,6 +40,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if exists and exists[0] and current and not current[0]:
         for name in (*RAW_TABLES, "file_inventory"):
             con.execute(f"drop table if exists raw.{name}")
+    keyed = con.execute(
+        """select count(*) from duckdb_constraints()
+           where schema_name = 'raw' and table_name = 'budget_cell' and constraint_type = 'PRIMARY KEY'"""
+    ).fetchone()
+    if keyed and keyed[0]:
+        # Earlier schemas indexed the fact grain: the rows move to a table without the index,
+        # all or nothing (a cut-short move would leave documents marked loaded without cells).
+        con.execute("begin transaction")
+        try:
+            con.execute("alter table raw.budget_cell rename to budget_cell_keyed")
+            con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            con.execute("insert into raw.budget_cell select * from raw.budget_cell_keyed")
+            con.execute("drop table raw.budget_cell_keyed")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
