@@ -412,7 +412,11 @@ def load(warehouse: Path, results: Iterable[Frames | ParsedDocument | Failure | 
     """
     summary = LoadSummary()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse), config=duckdb_config()) as con:
+    # A batch commits ~150,000 cells: at DuckDB's default 16 MB checkpoint threshold nearly
+    # every commit also checkpointed. 256 MB: 6.65 M cells in 90 commits 29.9 → 23.1 s,
+    # 139 → 127 MB on disk, +190 MB peak RSS (measured; 1 GB saved no more time and cost
+    # 1.1 GB). A killed run's WAL is discarded with its staging file (start_build).
+    with duckdb.connect(str(warehouse), config={**duckdb_config(), "checkpoint_threshold": "256MB"}) as con:
         ensure_schema(con)
         known = known_keys(con)
         pending: list[ParsedDocument] = []
