@@ -10,6 +10,7 @@ batch to parse, so a run with nothing changed pays for neither it nor its import
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -76,15 +77,15 @@ def parse_and_load(
     limit (measured); a task run's inputs are not sent.
     """
     pipeline.pause_point("parse")
-    with Progress("files parsed", len(paths), get_run_logger()) as progress:
-        if len(paths) <= batch_size or workers <= 1:
-            return pipeline.parse_and_load(paths, building, skip_ids, batch_size=batch_size, progress=progress.advance)
-        with dask_runner(workers) as runner:
-            return pipeline.parse_and_load(
-                paths,
-                building,
-                skip_ids,
-                batch_size=batch_size,
-                progress=progress.advance,
-                submit=lambda batch, skip: runner.submit(parse_batch, {"paths": batch, "skip_ids": skip}),
-            )
+    runner = dask_runner(workers) if len(paths) > batch_size and workers > 1 else None
+    with Progress("files parsed", len(paths), get_run_logger()) as progress, runner or contextlib.nullcontext():
+        return pipeline.parse_and_load(
+            paths,
+            building,
+            skip_ids,
+            batch_size=batch_size,
+            progress=progress.advance,
+            submit=None
+            if runner is None
+            else lambda batch, skip: runner.submit(parse_batch, {"paths": batch, "skip_ids": skip}),
+        )
