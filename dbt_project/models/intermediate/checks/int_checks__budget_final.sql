@@ -62,4 +62,4 @@ final as (
     left join files as f on f.document_id = c.budget_document_id
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -240,4 +240,4 @@ final as (
     select * from departments_and_units
 )
 
-select * from final
+{{ rule_check_rows('final') }}

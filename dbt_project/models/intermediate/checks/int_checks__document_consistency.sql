@@ -140,4 +140,4 @@ final as (
     from unioned
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -82,4 +82,4 @@ final as (
     from checks
 )
 
-select * from final
+{{ rule_check_rows('final') }}

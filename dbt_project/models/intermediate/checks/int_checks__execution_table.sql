@@ -19,4 +19,4 @@ final as (
     from statements
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -110,4 +110,4 @@ final as (
     having any_value(pa.amount_wan) is not null or count(ca.amount_wan) > 0
 )
 
-select * from final
+{{ rule_check_rows('final') }}

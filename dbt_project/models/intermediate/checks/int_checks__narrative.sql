@@ -282,4 +282,4 @@ final as (
     union all select * from restated
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -84,4 +84,4 @@ final as (
     left join closest as c using (document_id, figure_seq)
 )
 
-select * from final
+{{ rule_check_rows('final') }}

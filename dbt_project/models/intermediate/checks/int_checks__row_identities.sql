@@ -79,4 +79,4 @@ final as (
     group by i.rule_id, i.total_measure, c.document_id, c.table_seq, c.table_code, c.scope, c.unit_code, c.side, c.row_seq
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -31,4 +31,4 @@ final as (
     from shares
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -32,4 +32,4 @@ final as (
     from changes
 )
 
-select * from final
+{{ rule_check_rows('final') }}

@@ -102,4 +102,4 @@ final as (
     from instances
 )
 
-select * from final
+{{ rule_check_rows('final') }}

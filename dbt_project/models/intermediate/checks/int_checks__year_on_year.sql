@@ -90,4 +90,4 @@ final as (
     from unioned
 )
 
-select * from final
+{{ rule_check_rows('final') }}
