@@ -28,6 +28,13 @@ def rebuilt(run: Run) -> tuple[set[str], set[str]]:
     return {kind for kind, _ in rows}, {name for _, name in rows}
 
 
+def filter_of_dbt_test(run: Run, test: str = "unique_fct_rule_check_check_id") -> str:
+    """The filter the run's build put on a dbt test's rows: `where …` of its compiled SQL, or ''."""
+    (compiled,) = run.build.glob(f"*/dbt/target/compiled/**/{test}.sql")
+    found = re.search(r"dbt_subquery|where (.*?)\) dbt_subquery", compiled.read_text(encoding="utf-8"), re.S)
+    return "" if found is None or found.group(1) is None else found.group(1)
+
+
 def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebuild(
     prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -39,6 +46,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     first = run_flow(raw, wh, tmp_path / "build")
     assert rebuilt(first) == ({"full"}, {f.name for f in raw.iterdir()})
     assert "marts      rebuilt in full (5 documents)" in summary_lines(first.result)
+    assert filter_of_dbt_test(first) == ""  # a full build tests every row
     facts_before = dict(first.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
 
     # what arrives: the narrative's tables file (same publisher: the narrative is rebuilt with
@@ -56,6 +64,9 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     assert names == {SAMPLE_001.name, SAMPLE_002.name, NARRATIVE.name, TABLES.name}  # 001: both versions
     line = "marts      rebuilt for 5 documents: changed, or of the same publisher or path"
     assert line in summary_lines(second.result)
+    # tests read the rebuilt documents' rows, named as literals (pushed into fct_rule_check's view)
+    ids = sorted(i for (i,) in second.sql("select document_id from intermediate.int_document_changes"))
+    assert filter_of_dbt_test(second) == "document_id in (" + ", ".join(f"'{i}'" for i in ids) + ")"
     facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
     assert facts_after[SAMPLE_000.name] == facts_before[SAMPLE_000.name]
     assert facts_after[OTHER_PDF.name] == facts_before[OTHER_PDF.name]
