@@ -151,6 +151,13 @@ def test_rerun_changes_no_count(samples_run: Run) -> None:
     assert "marts      current: nothing changed, nothing rebuilt" in summary_lines(again.result)
 
 
+def test_the_summary_counts_the_checks_of_fct_rule_check(samples_run: Run) -> None:
+    """The run summary sums dim_document's per-document counts: they must be fct_rule_check's."""
+    counted = dict(samples_run.sql("select status, count(*) from marts.fct_rule_check group by status"))
+    assert samples_run.result.summary.checks == counted
+    assert set(counted) == {"pass", "rounding", "fail", "skipped"}
+
+
 def test_checkpoint_passed_and_results_are_in_the_warehouse(samples_run: Run) -> None:
     assert samples_run.result.checkpoint_success
     assert samples_run.result.data_docs is not None and samples_run.result.data_docs.exists()

@@ -87,7 +87,15 @@ def summarise(warehouse: Path) -> WarehouseSummary:
         ).fetchone()
         facts = con.execute("select count(*) from marts.fact_budget_line_all where is_latest").fetchone()[0]
         published_facts = con.execute("select count(*) from marts.fact_budget_line").fetchone()[0]
-        checks = dict(con.execute("select status, count(*) from marts.fct_rule_check group by status").fetchall())
+        # dim_document counts each document's checks by status; summed, they are fct_rule_check's
+        # counts without reading its 9.8 M rows (a view: 0.7 s at 10,000 documents, on every run)
+        counts = con.execute(
+            """select sum(checks_pass), sum(checks_rounding), sum(checks_fail), sum(checks_skipped)
+               from marts.dim_document"""
+        ).fetchone()
+        checks = {
+            status: int(n) for status, n in zip(("pass", "rounding", "fail", "skipped"), counts, strict=True) if n
+        }
         kind, rebuilt = con.execute(
             """select coalesce(any_value(build_kind), ''), count(distinct document_id)
                from intermediate.int_document_changes"""
