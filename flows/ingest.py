@@ -276,7 +276,7 @@ def _ingest(
         ):
             # Same files, same bytes, same code: the published marts are what a rebuild would make.
             log.info("nothing changed; %s is current", settings.warehouse)
-            success, docs = state.last_checkpoint(settings.warehouse)
+            success, docs, failures = state.last_checkpoint(settings.warehouse)
             lap("discover_and_hash")
             return RunResult(
                 warehouse=settings.warehouse,
@@ -285,6 +285,7 @@ def _ingest(
                 quarantined=[],
                 summary=summarise(settings.warehouse),
                 checkpoint_success=success,
+                checkpoint_failures=failures,
                 data_docs=Path(docs) if docs else None,
                 timings=timings,
                 skipped=skipped,

@@ -149,6 +149,10 @@ def test_rerun_changes_no_count(samples_run: Run) -> None:
     from flows.ingest import summary_lines
 
     assert "marts      current: nothing changed, nothing rebuilt" in summary_lines(again.result)
+    # the checkpoint it reports is the recorded one, warning families included
+    gx = [line for line in summary_lines(samples_run.result) if line.startswith("GX ")]
+    assert gx and "passed with warnings: rule family narrative" in gx[0]
+    assert [line for line in summary_lines(again.result) if line.startswith("GX ")] == gx
 
 
 def test_the_summary_counts_the_checks_of_fct_rule_check(samples_run: Run) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
@@ -47,8 +48,13 @@ def built_with(warehouse: Path) -> str | None:
     return row[0] if row else None
 
 
-def last_checkpoint(warehouse: Path) -> tuple[bool, str | None]:
-    """(success, data docs) of the checkpoint recorded in a published warehouse."""
+def last_checkpoint(warehouse: Path) -> tuple[bool, str | None, list[str]]:
+    """(success, data docs, failed expectations) of the checkpoint recorded in a published
+    warehouse; a warning family that failed is among the failed expectations of a success."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        row = con.execute("select success, data_docs from audit.gx_run order by run_at desc limit 1").fetchone()
-    return (bool(row[0]), row[1]) if row else (False, None)
+        row = con.execute(
+            "select success, data_docs, failed_expectations from audit.gx_run order by run_at desc limit 1"
+        ).fetchone()
+    if row is None:
+        return False, None, []
+    return bool(row[0]), row[1], json.loads(row[2]) if row[2] else []
