@@ -29,9 +29,11 @@
    documents). Many keys, or no list yet (`dbt compile`), keep the subquery. #}
 {% macro rebuilt_rows(key, max_literals=1000) -%}
     {%- set changes = graph.nodes.values() | selectattr('name', 'equalto', 'int_document_changes') | first -%}
-    {%- set relation = adapter.get_relation(database=changes.database, schema=changes.schema, identifier=changes.alias) -%}
-    {%- set subquery = key ~ ' in (select ' ~ key ~ ' from ' ~ api.Relation.create(database=changes.database, schema=changes.schema, identifier=changes.alias) ~ ')' -%}
-    {%- if relation is none -%}{%- do return(subquery) -%}{%- endif -%}
+    {%- set relation = api.Relation.create(database=changes.database, schema=changes.schema, identifier=changes.alias) -%}
+    {%- set subquery = key ~ ' in (select ' ~ key ~ ' from ' ~ relation ~ ')' -%}
+    {%- if adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) is none -%}
+        {%- do return(subquery) -%}
+    {%- endif -%}
     {%- set kinds = run_query('select bool_or(build_kind = \'full\'), count(distinct ' ~ key ~ ') from ' ~ relation) -%}
     {%- if kinds.rows[0][0] -%}{%- do return('') -%}{%- endif -%}
     {%- if kinds.rows[0][1] == 0 -%}{%- do return('false') -%}{%- endif -%}
