@@ -324,3 +324,20 @@ def test_a_warehouse_whose_cells_carry_the_old_primary_key_keeps_its_rows_withou
         assert con.execute(
             "select count(*) from duckdb_tables() where table_name = 'budget_cell_keyed'"
         ).fetchone() == (0,)
+
+
+def test_a_parse_batch_pauses_the_cycle_collector_and_restores_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), pipeline.collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a reader bug")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pipeline.collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

@@ -369,3 +369,15 @@ def test_every_printed_money_figure_is_a_fact(path: Path) -> None:
     parsed = parse_file(path)
     assert parsed.narrative_money_printed == _printed_money(path)
     assert parsed.narrative_money_read == parsed.narrative_money_printed
+
+
+def test_the_narrative_stream_keeps_one_space_only_between_numbers_and_knows_each_line() -> None:
+    from budgetwh.document import Document, Line
+    from budgetwh.narrative.stream import build_stream
+
+    printed = ["收入 预算 1 234.5 万元，", "\u3000\u3000增长 3 %。", "  ", "支出\xa0 合计 12 "]
+    lines = [Line((text,), no, no, text, complete=False) for no, text in enumerate(printed, start=10)]
+    stream = build_stream(Document(Path("x.txt"), "pdf_text", lines=lines), skip={12})
+    assert stream.text == "收入预算1 234.5万元，增长3 %。支出合计12"
+    # every character maps back to the line that printed it, a skipped line to none
+    assert [stream.line_at(stream.text.index(s)) for s in ("收入", "增长", "支出", "12")] == [10, 11, 13, 13]

@@ -41,6 +41,25 @@ def test_docx_bookmark_noise_is_dropped() -> None:
     assert not any("[bookmark:" in ln.raw for ln in doc.lines)
 
 
+@pytest.mark.parametrize(("sample", "bookmarks"), [(SAMPLE_001, True), (SAMPLE_000, False)])
+def test_windows_line_ends_and_bookmarks_keep_the_same_lines(sample: Path, bookmarks: bool, tmp_path: Path) -> None:
+    # The text readers clean the whole text at once: CR line ends (and, in DOCX text, Word's
+    # bookmark anchors) must go without moving a line number or joining two lines.
+    text = sample.read_text(encoding="utf-8").replace("[bookmark: ", "[x: ")
+    marked = "\r\n".join(
+        f"{ln}[bookmark: _Toc{i}]" if bookmarks and i % 7 == 0 else ln for i, ln in enumerate(text.split("\n"))
+    )
+    plain, crlf = tmp_path / "plain.txt", tmp_path / "crlf.txt"
+    plain.write_text(text, encoding="utf-8")
+    crlf.write_text(marked, encoding="utf-8")
+
+    def lines(path: Path) -> list[tuple[tuple[str, ...], int, int]]:
+        return [(ln.cells, ln.first_line, ln.last_line) for ln in read_document(path).lines]
+
+    assert lines(crlf) == lines(plain)
+    assert len(lines(plain)) > 300
+
+
 def test_gbk_text_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes(SAMPLE_000.read_text(encoding="utf-8").encode("gb18030"))

@@ -78,31 +78,42 @@ def build_stream(doc: Document, skip: set[int]) -> Stream:
     return Stream(text=text, offsets=new_offsets, line_numbers=line_numbers[: len(new_offsets)])
 
 
+SPACE_RUN = re.compile("[ \t\u3000\xa0]+")
+
+
 def _squeeze(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
-    out: list[str] = []
-    remap: dict[int, int] = {}
-    targets = set(offsets)
-    i = 0
+    """Drop white space runs but one space between two numeric characters; map `offsets`
+    (increasing) into the result, an offset inside a run to where the run's output starts.
+
+    Runs are found by the pattern and kept text copied in slices: a loop per character
+    cost ~1 ms per document.
+    """
     n = len(raw)
-    while i < n:
-        if i in targets:
-            remap[i] = len(out)
-        ch = raw[i]
-        if ch in " \t\u3000\xa0":
-            j = i
-            while j < n and raw[j] in " \t\u3000\xa0":
-                if j in targets:
-                    remap[j] = len(out)
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = raw[j] if j < n else ""
-            if prev in NUMERIC and nxt in NUMERIC:
-                out.append(" ")
-            i = j
-            continue
-        out.append(ch)
-        i += 1
-    new_offsets = [remap.get(o, len(out)) for o in offsets]
+    out: list[str] = []
+    length = 0  # characters output so far
+    new_offsets: list[int] = []
+    k, count = 0, len(offsets)
+    pos = 0  # where the text not yet copied starts
+    for run in SPACE_RUN.finditer(raw):
+        start, end = run.span()
+        while k < count and offsets[k] < start:
+            new_offsets.append(length + offsets[k] - pos)
+            k += 1
+        out.append(raw[pos:start])
+        length += start - pos
+        while k < count and offsets[k] < end:
+            new_offsets.append(length)
+            k += 1
+        if start > 0 and end < n and raw[start - 1] in NUMERIC and raw[end] in NUMERIC:
+            out.append(" ")
+            length += 1
+        pos = end
+    while k < count and offsets[k] < n:
+        new_offsets.append(length + offsets[k] - pos)
+        k += 1
+    out.append(raw[pos:])
+    length += n - pos
+    new_offsets += [length] * (count - k)
     return "".join(out), new_offsets
 
 

@@ -11,35 +11,46 @@ from pathlib import Path
 
 from budgetwh.document import Document, Line
 
-BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+# Within a line: the text is cleaned whole, and line numbers must not move.
+BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
+LINE_END_CR = re.compile(r"\r+(?=\n|\Z)")
+# A table row: consecutive TAB-led lines (one per cell). Found by the pattern, so the
+# ~4,000 physical lines of a document are not each visited in Python.
+ROW = re.compile(r"^\t[^\n]*(?:\n\t[^\n]*)*", re.MULTILINE)
+
+
+def _normalised(text: str) -> str:
+    """Line ends without CR and lines without bookmark anchors, line numbers kept."""
+    if "\r" in text:
+        text = LINE_END_CR.sub("", text)
+    if "[bookmark: " in text:
+        text = BOOKMARK.sub("", text)
+    return text
 
 
 def read(path: Path, text: str) -> Document:
     """Read DOCX-extracted text into a `Document` of complete rows and paragraphs."""
     doc = Document(path=path, file_format="docx_text", narrative_joiner="\n")
-    cells: list[str] = []
-    start = 0
-    raw_rows: list[str] = []
+    text = _normalised(text)
+    append = doc.lines.append
 
-    def flush(end: int) -> None:
-        if cells:
-            doc.lines.append(Line(tuple(cells), start, end, "\n".join(raw_rows), complete=True))
-            cells.clear()
-            raw_rows.clear()
+    def paragraphs(chunk: str, no: int) -> None:
+        if chunk.isspace() or not chunk:
+            return
+        for raw in chunk.split("\n"):
+            if raw.strip():
+                append(Line((raw.strip(),), no, no, raw, complete=True))
+            no += 1
 
-    physical = text.split("\n")
-    for no, raw in enumerate(physical, start=1):
-        raw = raw.rstrip("\r")
-        if "[bookmark: " in raw:  # most lines have none: skip the pattern for them
-            raw = BOOKMARK.sub("", raw)
-        if raw.startswith("\t"):
-            if not cells:
-                start = no
-            cells.append(raw[1:].strip())
-            raw_rows.append(raw)
-            continue
-        flush(no - 1)
-        if raw.strip():
-            doc.lines.append(Line((raw.strip(),), no, no, raw, complete=True))
-    flush(len(physical))
+    pos, no = 0, 1  # where the text not yet read starts, and its line number
+    for m in ROW.finditer(text):
+        start, end = m.span()
+        paragraphs(text[pos:start], no)
+        no += text.count("\n", pos, start)
+        raw = m.group()
+        cells = tuple(map(str.strip, raw[1:].split("\n\t")))  # each line less its TAB
+        last = no + len(cells) - 1
+        append(Line(cells, no, last, raw, complete=True))
+        pos, no = end, last
+    paragraphs(text[pos:], no)
     return doc

@@ -24,6 +24,10 @@ def is_stripped_amount(c: str) -> bool:
     whole, dot, fraction = c.partition(".")
     if whole.isdecimal() and (not dot or fraction.isdecimal()):
         return True
+    # Labels are most of the rest: a number starts with a digit, a minus or a dot.
+    first = c[:1]
+    if not (first.isdecimal() or first == "-" or first == "."):
+        return False
     return AMOUNT.fullmatch(c) is not None
 
 

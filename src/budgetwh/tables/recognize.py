@@ -260,12 +260,17 @@ class _TableReader:
             if row is not None:
                 self.table.lines.append(row)
 
-    def _values(self, cols: list[Column], texts: list[str], line: int) -> tuple[CellValue, ...]:
-        """The amount cells of stripped `texts` under `cols`; blanks are left out."""
+    def _values(self, cols: list[Column], texts: list[str], line: int, checked: bool = False) -> tuple[CellValue, ...]:
+        """The amount cells of stripped `texts` under `cols`; blanks are left out.
+
+        `checked`: the caller knows every text is an amount or a blank.
+        """
         if len(texts) > len(cols):
             extra = [t for t in texts[len(cols) :] if t not in BLANKS]
             if extra:
                 raise self.fail(f"row has more values than the table has columns: {extra}", line)
+        if checked:
+            return tuple([CellValue(col, text) for col, text in zip(cols, texts, strict=False) if text not in BLANKS])
         values = []
         for col, text in zip(cols, texts, strict=False):
             if text in BLANKS:
@@ -295,11 +300,17 @@ class _TableReader:
 
     def _labelled(self, seq: int, rest: list[str], first: int, last: int) -> RowLine | None:
         amount_cols, has_code = self.amount_cols, self.has_code
-        text_idx = [i for i, c in enumerate(rest) if c and c not in BLANKS and not is_stripped_amount(c)]
-        boundary = text_idx[-1] + 1 if text_idx else 0
+        # The amounts are the cells after the last text cell: scanned from the end, so
+        # each cell is asked once whether it is an amount.
+        boundary = 0
+        for i in range(len(rest) - 1, -1, -1):
+            c = rest[i]
+            if c and c not in BLANKS and not is_stripped_amount(c):
+                boundary = i + 1
+                break
         head, texts = rest[:boundary], rest[boundary:]
         code = None
-        if has_code and not text_idx:
+        if has_code and not boundary:
             # No printed name: the code is the first cell, amounts follow it.
             head, texts = rest[:1], rest[1:]
         label_parts = []
@@ -312,7 +323,7 @@ class _TableReader:
                 raise self.fail(f"row {seq} has text among its amounts: {' | '.join(rest)}", last)
             elif c:
                 label_parts.append(c)
-        values = self._values(amount_cols, texts, last)
+        values = self._values(amount_cols, texts, last, checked=True)
         label = "".join(label_parts)
         if not label and not code and not values:
             return None
