@@ -341,3 +341,17 @@ def test_a_parse_batch_pauses_the_cycle_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # a caller that turned it off keeps it off
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["587.70", "-12.5", ".7", "0.0000005", "999999999999.999999", "1000000000000.25", "123456789012345678.123456"],
+)
+def test_amount_text_is_read_exactly_however_wide(text: str) -> None:
+    # The loader takes a 64-bit cast where it fits and the 128-bit one where it does not.
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = duckdb.sql(f"select {loader.exact_amount('t')} from (select ?::varchar as t)", params=[text]).fetchone()[0]
+    assert value == Decimal(text).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    with pytest.raises(duckdb.ConversionException):
+        duckdb.sql(f"select {loader.exact_amount('t')} from (select ?::varchar as t)", params=["12 万元"]).fetchone()

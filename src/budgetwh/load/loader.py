@@ -88,14 +88,25 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -
         con.execute(f"delete from raw.{table} where document_id in (select unnest(?::varchar[]))", [document_ids])
 
 
+def exact_amount(text: str) -> str:
+    """SQL reading the amount text `text` (an expression) as DECIMAL(24, 6), exactly.
+
+    DuckDB 1.5 parses text into a 128-bit DECIMAL(24, 6) ten times slower than into a
+    64-bit DECIMAL(18, 6) (0.52 against 0.05 s for 146,000 cells, most of loading a batch):
+    amounts of up to 12 integer digits take the narrow cast, the rest (try_cast's NULL)
+    the wide one. Both round to 6 places the same way; text that is no number still fails.
+    """
+    return f"coalesce(try_cast({text} as decimal(18, 6)), cast({text} as decimal(24, 6)))"
+
+
 def _insert_figures(con: duckdb.DuckDBPyConnection) -> None:
     """Insert the registered `_figures` frame, casting amounts from text to DECIMAL."""
     con.execute(
-        """insert into raw.narrative_figure
+        f"""insert into raw.narrative_figure
            select document_id, figure_seq, metric, label, amount_text,
-                  cast(amount_text as decimal(24, 6)), amount_unit, unit_basis, fiscal_year,
+                  {exact_amount("amount_text")}, amount_unit, unit_basis, fiscal_year,
                   cast(percent as decimal(9, 2)), sentence, source_line, source_kind,
-                  cast(reference_amount as decimal(24, 6)), stated_direction, funds_scope
+                  {exact_amount("reference_amount")}, stated_direction, funds_scope
            from _figures"""
     )
 
@@ -124,10 +135,10 @@ def _insert(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
         con.execute("insert into raw.budget_table select * from _tables")
         # Amounts travel as text and are cast here, so no float ever holds money.
         con.execute(
-            """insert into raw.budget_cell
+            f"""insert into raw.budget_cell
                select document_id, table_seq, row_seq, side, line_label, subject_code, column_no,
                       column_label, measure, amount_text,
-                      cast(replace(amount_text, ',', '') as decimal(24, 6)), source_line, source_line_end,
+                      {exact_amount("replace(amount_text, ',', '')")}, source_line, source_line_end,
                       source_page, bbox_x0, bbox_y0, bbox_x1, bbox_y1
                from _cells"""
         )
