@@ -143,3 +143,25 @@ def test_a_family_of_two_severities_is_refused(tmp_path: Path) -> None:
     catalog.write_text("rule_id,family,severity,statement,tolerance_per_term\na,f,error,x,0\nb,f,warning,y,0\n")
     with pytest.raises(ValueError, match="one severity"):
         rule_families(catalog)
+
+
+def test_the_tolerance_holds_to_the_fen(tmp_path, no_network):
+    # The expectations compare whole fen (0.000001 万元, the sixth decimal of fct_rule_check):
+    # one fen over the tolerance fails, exactly at it passes, however large the amounts.
+    rows = """
+    c1  R1  error  D1  AtTolerance  123456789012.345678  123456789012.335678  0.010000  0.010000  rounding
+    c2  R2  error  D1  OneFenOver   123456789012.345679  123456789012.335678  0.010001  0.010000  fail
+    """
+    path = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(DDL.replace("decimal(18,2)", "decimal(24,6)"))
+        con.executemany(
+            "insert into marts.fct_rule_check values (?, ?, 'summary', ?, ?, 'U1', 'T1', ?, ?, ?, ?, ?, ?, null)",
+            _rows(rows),
+        )
+    finally:
+        con.close()
+    outcome = run_checkpoint(path, tmp_path / "build")
+    assert outcome.success is False
+    assert {r["check_id"] for r in outcome.unexpected} == {"c2"}
