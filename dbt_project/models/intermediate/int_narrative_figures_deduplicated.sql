@@ -1,8 +1,11 @@
 {# grain: one row per document × metric × label × year: the first statement of
    each figure. Later restatements stay in staging; the rule `narrative_restated_consistently`
-   checks they agree. #}
+   checks they agree.
+   incremental: the rows of the documents int_document_changes lists are replaced. #}
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with figures as (
     select * from {{ ref('stg_raw__narrative_figures') }}
+    where document_id in {{ rebuilt('document_id') }}
 ),
 
 documents as (

@@ -1,11 +1,15 @@
 {# grain: one row per disclosure (publisher × fiscal year × phase) × rule: how that
    publisher's checks of the rule came out, for the latest version of its documents.
-   inputs: fct_rule_check, dim_document, dim_disclosure. #}
+   inputs: fct_rule_check, dim_document, dim_disclosure.
+   incremental: the rows of the disclosures int_document_changes lists are replaced (a
+   disclosure's documents are rebuilt together, and every column here is the disclosure's own:
+   its checks, and names dim_disclosure takes from its own documents). #}
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('disclosure_key') }}") }}
 with checks as (
     select c.rule_id, c.severity, c.status, c.file_name, d.disclosure_key
     from {{ ref('fct_rule_check') }} as c
     inner join {{ ref('dim_document') }} as d using (document_id)
-    where d.is_latest
+    where d.is_latest and d.disclosure_key in {{ rebuilt('disclosure_key') }}
 ),
 
 per_rule as (
