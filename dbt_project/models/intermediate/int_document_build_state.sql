@@ -7,4 +7,5 @@
 -- depends_on: {{ ref('int_budget_figure_picks') }}
 -- depends_on: {{ ref('fct_rule_check') }}
 -- depends_on: {{ ref('fct_rule_findings_by_publisher') }}
+-- depends_on: {{ ref('int_figure_composition') }}
 select * from {{ ref('int_document_signatures') }}

@@ -1,37 +1,40 @@
 {# grain: one row per disclosure × fund scope × figure × classification × 类 (class): each
    class's share of the sum of the classes the disclosure prints, e.g. 科学技术支出 as a
    share of all-funds expense, or 工资福利支出 as a share of basic expense.
-   input: fct_budget_figure.
+   inputs: int_figure_composition (amounts and shares, stored per disclosure), fct_budget_figure
+   (the names, as the dimensions give them now).
    rules: shares are of the sum of the printed classes, so they add up to 100 (± rounding)
    whether or not the document prints a total row; the printed total is compared with that
    sum by the rules (fct_rule_check), not here. #}
-with classes as (
-    select * from {{ ref('fct_budget_figure') }}
-    where subject_level = '类'
+{{ config(materialized='view') }}
+with shares as (
+    select * from {{ ref('int_figure_composition') }}
+),
+
+figures as (
+    select figure_id, region_key, department_name, fiscal_year, phase, subject_code, subject_name
+    from {{ ref('fct_budget_figure') }}
 ),
 
 final as (
     select
-        figure_id,
-        disclosure_key,
-        region_key,
-        department_name,
-        fiscal_year,
-        phase,
-        fund_scope,
-        figure,
-        subject_classification,
-        subject_key,
-        subject_code,
-        subject_name,
-        amount_wan,
-        sum(amount_wan) over w as classes_total_wan,
-        case
-            when sum(amount_wan) over w != 0
-                then cast(round(amount_wan * 100 / sum(amount_wan) over w, 2) as decimal(7, 2))
-        end as share_pct
-    from classes
-    window w as (partition by disclosure_key, fund_scope, figure, subject_classification)
+        s.figure_id,
+        s.disclosure_key,
+        f.region_key,
+        f.department_name,
+        f.fiscal_year,
+        f.phase,
+        s.fund_scope,
+        s.figure,
+        s.subject_classification,
+        s.subject_key,
+        f.subject_code,
+        f.subject_name,
+        s.amount_wan,
+        s.classes_total_wan,
+        s.share_pct
+    from shares as s
+    inner join figures as f using (figure_id)
 )
 
 select * from final
