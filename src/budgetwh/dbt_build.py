@@ -17,36 +17,15 @@ class DbtError(RuntimeError):
 
 @contextmanager
 def _warehouse_env(warehouse: Path):
-    """dbt pointed at `warehouse` (profiles.yml reads BUDGETWH_WAREHOUSE) for the block; the
-    database closed after it."""
     previous = os.environ.get("BUDGETWH_WAREHOUSE")
     os.environ["BUDGETWH_WAREHOUSE"] = str(warehouse)
     try:
         yield
     finally:
-        _close_dbt_database()
         if previous is None:
             os.environ.pop("BUDGETWH_WAREHOUSE", None)
         else:
             os.environ["BUDGETWH_WAREHOUSE"] = previous
-
-
-def _close_dbt_database() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open between nodes (profiles.yml `keep_open`).
-
-    Closed and reopened for every node instead, a build at 10,000 documents spent ~3.5 s of an
-    incremental build doing so (measured: 22.5–25 s → 19 s). Left open after the build, this
-    process could not open the file read-only (GX, the summary) and a publish could move a file
-    whose last writes are still in its WAL: closing checkpoints them. dbt-duckdb has no public
-    call for it (`close_all_connections` forgets the database without closing it).
-    """
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        env = DuckDBConnectionManager._ENV
-        if env is not None:
-            env.close()
-            DuckDBConnectionManager._ENV = None
 
 
 def _paths(project_dir: Path, target: Path, logs: Path) -> list[str]:
