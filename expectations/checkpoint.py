@@ -77,7 +77,7 @@ select
     row_number() over (order by check_id, rule_id, document_id) as row_no,
     check_id, rule_id, rule_family, severity, document_id, unit_code, table_code, line_label,
     lhs, rhs, diff, tolerance, status, message,
-    -- exact: diff and tolerance have 6 decimals of 万元, i.e. whole fen; NULL if an input is
+    -- exact: diff and tolerance have 6 decimals of 万元, i.e. whole fen; NULL if an input is NULL
     cast((abs(diff) - tolerance) * 1000000 as hugeint) as excess_fen
 from marts.fct_rule_check
 where diff is distinct from 0
