@@ -284,7 +284,17 @@ def run_checkpoint(warehouse: Path, build_dir: Path, *, run_name: str | None = N
         localize(site_dir)
     seconds["validate"] = time.perf_counter() - t
 
-    by_row_no = {int(r["row_no"]): r for r in df.to_dict("records")}
+    # Only the reported rows become dicts: the whole frame as records took 0.8 s at 10,000
+    # documents (39,000 rows) to report ~1,600.
+    wanted = {
+        int(idx["row_no"])
+        for vr in result.run_results.values()
+        for r in vr.results
+        if not r.success
+        for idx in (r.result or {}).get("unexpected_index_list") or []
+        if isinstance(idx, dict)
+    }
+    by_row_no = {int(r["row_no"]): r for r in df[df["row_no"].isin(wanted)].to_dict("records")}
     expected = len(suite_expectations())
     evaluated = 0
     failed: list[str] = []
