@@ -169,7 +169,8 @@ def load_rule_checks(warehouse: Path) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=columns)
     # Whole fen as integers with <NA> for NULL: left to from_records, a column with a NULL
     # becomes float64. Beyond int64 (no real budget) the Python ints stay as objects.
-    fen = [r[columns.index("excess_fen")] for r in rows]
+    at = columns.index("excess_fen")
+    fen = [r[at] for r in rows]
     try:
         frame["excess_fen"] = pd.array(fen, dtype="Int64")
     except (OverflowError, TypeError):

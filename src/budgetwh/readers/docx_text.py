@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 from budgetwh.document import Document, Line
+from budgetwh.readers.text import without_cr_line_ends
 
 # Within a line: the text is cleaned whole, and line numbers must not move.
 BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
-LINE_END_CR = re.compile(r"\r+(?=\n|\Z)")
 # A table row: consecutive TAB-led lines (one per cell). Found by the pattern, so the
 # ~4,000 physical lines of a document are not each visited in Python.
 ROW = re.compile(r"^\t[^\n]*(?:\n\t[^\n]*)*", re.MULTILINE)
@@ -21,8 +21,7 @@ ROW = re.compile(r"^\t[^\n]*(?:\n\t[^\n]*)*", re.MULTILINE)
 
 def _normalised(text: str) -> str:
     """Line ends without CR and lines without bookmark anchors, line numbers kept."""
-    if "\r" in text:
-        text = LINE_END_CR.sub("", text)
+    text = without_cr_line_ends(text)
     if "[bookmark: " in text:
         text = BOOKMARK.sub("", text)
     return text

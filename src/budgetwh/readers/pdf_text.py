@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from budgetwh.document import Document, Line
+from budgetwh.readers.text import without_cr_line_ends
 
 
 def split_cells(raw: str) -> tuple[str, ...]:
@@ -22,9 +23,7 @@ def split_cells(raw: str) -> tuple[str, ...]:
 def read(path: Path, text: str) -> Document:
     """Read PDF-extracted text into a `Document` (one incomplete line per physical line)."""
     doc = Document(path=path, file_format="pdf_text", narrative_joiner="")
-    physical = text.split("\n")
-    if "\r" in text:
-        physical = [raw.rstrip("\r") for raw in physical]
+    physical = without_cr_line_ends(text).split("\n")
     append = doc.lines.append
     # ~2,000 physical lines per document: blank ones are skipped by isspace (strip copies).
     for no, raw in enumerate(physical, start=1):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from budgetwh.errors import ParseError
@@ -63,6 +64,16 @@ def decode(path: Path, data: bytes) -> str:
     if best is not None:
         return str(best)
     raise ParseError(path, "cannot decode as UTF-8, GB18030 or UTF-16")
+
+
+# Carriage returns ending a line (CRLF, and the CR CR LF some converters write).
+LINE_END_CR = re.compile(r"\r+(?=\n|\Z)")
+
+
+def without_cr_line_ends(text: str) -> str:
+    """`text` with each line's trailing carriage returns removed, as `line.rstrip("\r")` would,
+    in one pass over the whole text; line numbers do not move."""
+    return LINE_END_CR.sub("", text) if "\r" in text else text
 
 
 def ends_mid_character(data: bytes) -> bool:
