@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run docs test lint bench clean bi-clients
+.PHONY: install run docs test lint bench bench-100k clean bi-clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -49,6 +49,10 @@ test: install lint bi-clients
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# 100,000 documents: a fresh run and an unchanged rerun only (about 5 GB of corpus under bench/out)
+bench-100k: install
+	$(BIN)/python bench/run.py --sizes '' --fresh-only 100000
 
 clean:
 	rm -rf build target logs warehouse .pytest_cache

@@ -7,6 +7,8 @@ measured here, on this machine; nothing is asserted. Per N:
 - a fresh flow run (Prefect flow, as `budgetwh run`) with its stage timings and peak RSS;
 - correctness: documents with `fail` findings vs the generator's manifest of errors;
 - a rerun with nothing changed, and a rerun with 10 changed documents.
+`--fresh-only N` measures a size without the parse-only pass, the temporary-server rerun and the
+rerun with 10 changed (each a second corpus or pass of the same size): how 100,000 is run.
 The runs talk to one running Prefect server, as a scheduled deployment does; one more rerun
 with nothing changed measures a one-off run, which starts Prefect's temporary server.
 """
@@ -198,15 +200,18 @@ def correctness(warehouse: Path, manifest: Path) -> dict:
     }
 
 
-def measure(n: int, out: Path) -> dict:
-    """All figures for one corpus size."""
+def measure(n: int, out: Path, fresh_only: bool = False) -> dict:
+    """All figures for one corpus size; `fresh_only`: the fresh run, its correctness and a rerun
+    with nothing changed, without the passes that cost as much again (see the module's doc)."""
     raw, gen_s = corpus(out, n)
     paths = pipeline.discover(raw)
     work = out / f"run_{n}"
     shutil.rmtree(work, ignore_errors=True)
     wh, build = work / "budget.duckdb", work / "build"
     print(f"[bench] N={n}: floor, parse …", flush=True)
-    result = {"n": n, "generate_s": round(gen_s, 2), "floor": floor(paths), "parse": parse_only(paths)}
+    result = {"n": n, "generate_s": round(gen_s, 2), "floor": floor(paths), "fresh_only": fresh_only}
+    if not fresh_only:
+        result["parse"] = parse_only(paths)
     with prefect_server(out / "prefect") as api:
         print(f"[bench] N={n}: fresh run …", flush=True)
         result["fresh"] = flow_run(raw, wh, build, api)
@@ -214,6 +219,8 @@ def measure(n: int, out: Path) -> dict:
         result["warehouse_mb"] = round(wh.stat().st_size / 1e6, 1)
         print(f"[bench] N={n}: rerun, nothing changed …", flush=True)
         result["rerun_unchanged"] = flow_run(raw, wh, build, api)
+        if fresh_only:
+            return _rates(result)
         print(f"[bench] N={n}: rerun, nothing changed, Prefect's temporary server …", flush=True)
         result["rerun_unchanged_temporary_server"] = flow_run(raw, wh, build)
         changed, _ = corpus(out, n, changed=10)
@@ -222,8 +229,13 @@ def measure(n: int, out: Path) -> dict:
         with changes_applied(raw, changed, out / f"aside_{n}") as files_changed:
             result["rerun_10_changed"] = flow_run(raw, wh, build, api)
         result["rerun_10_changed"]["files_changed"] = files_changed
-    fresh = result["fresh"]
     result["parse_cost_vs_floor"] = round(result["parse"]["seconds_2_workers"] * 2 / result["floor"]["seconds"], 1)
+    return _rates(result)
+
+
+def _rates(result: dict) -> dict:
+    """Per-document rates of a measured size, added to its result."""
+    n, fresh = result["n"], result["fresh"]
     result["end_to_end_docs_per_s"] = round(n / fresh["wall_s"], 1)
     # Inside the pipeline: the flow's parse-and-load stage (Dask workers parsing while the
     # flow's process loads), per core of the machine.
@@ -244,14 +256,18 @@ def write_markdown(results: dict, path: Path) -> None:
     ]
     for r in results["runs"]:
         f, s = r["fresh"], r["fresh"]["stages_s"]
+        # a --fresh-only size has no parse-only pass and no reruns but the unchanged one
+        parse = r.get("parse", {})
         one_off = r.get("rerun_unchanged_temporary_server", {}).get("wall_s", "—")
+        parse_vs_floor = f"{r['parse_cost_vs_floor']}×" if "parse_cost_vs_floor" in r else "—"
         rows.append(
-            f"| {r['n']:,} | {r['parse']['docs_per_s_per_core']} "
+            f"| {r['n']:,} | {parse.get('docs_per_s_per_core', '—')} "
             f"| {r.get('parse_in_pipeline_docs_per_s_per_core', '—')} "
-            f"| {r['parse']['mb_per_s_per_core']} "
-            f"| {r['parse_cost_vs_floor']}× | {s['parse_and_load']} | {s['load_busy']} | {s['dbt_build']} "
+            f"| {parse.get('mb_per_s_per_core', '—')} "
+            f"| {parse_vs_floor} | {s['parse_and_load']} | {s['load_busy']} | {s['dbt_build']} "
             f"| {s['gx_checkpoint']} | {s['publish']} | {f['wall_s']} | {r['rerun_unchanged']['wall_s']} ({one_off}) "
-            f"| {r['rerun_10_changed']['wall_s']} | {f['peak_rss_main_mb']:.0f} / {f['peak_rss_workers_mb']:.0f} "
+            f"| {r.get('rerun_10_changed', {}).get('wall_s', '—')} "
+            f"| {f['peak_rss_main_mb']:.0f} / {f['peak_rss_workers_mb']:.0f} "
             f"| {'yes' if r['correctness']['exact_match'] else 'NO'} |"
         )
     m = results["machine"]
@@ -293,13 +309,15 @@ def main() -> None:
     """Run the benchmark and write its results."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--fresh-only", default="", help="sizes measured by a fresh run and an unchanged rerun only")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     # Real PDFs first: pages/s/core by stage (bench/pdf_results.md), a minute at most.
     print(sh(PYTHON, str(BENCH / "pdf_pages.py")))
     overhead = json.loads(sh(PYTHON, str(BENCH / "task_overhead.py")).strip().splitlines()[-1])
-    sizes = [int(s) for s in args.sizes.split(",")]
+    fresh_only = {int(s) for s in args.fresh_only.split(",") if s}
+    sizes = [int(s) for s in args.sizes.split(",") if s and int(s) not in fresh_only] + sorted(fresh_only)
     # Sizes not measured now keep their earlier figures, each with when it was taken.
     previous = json.loads((BENCH / "results.json").read_text()) if (BENCH / "results.json").exists() else {}
     results = {
@@ -313,7 +331,7 @@ def main() -> None:
         "runs": [r for r in previous.get("runs", []) if r["n"] not in sizes],
     }
     for n in sizes:
-        run = measure(n, args.out)
+        run = measure(n, args.out, fresh_only=n in fresh_only)
         run["measured"] = time.strftime("%Y-%m-%d %H:%M")
         results["runs"] = sorted([*results["runs"], run], key=lambda r: r["n"])
         (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
