@@ -7,8 +7,21 @@
    a summary table, balance rows everywhere). Income-source lines printed after
    本年收入合计 in a summary are the carry-over's breakdown, not this year's income.
    Anything unmatched is classified `unmapped`, never dropped.
-   incremental: the rows of the documents int_document_changes lists are replaced. #}
+   incremental: the rows of the documents int_document_changes lists are replaced.
+   memory (issue 10): an uncoded line's item is looked up once per distinct name, side and
+   set of allowed classes, not once per cell: grouped per cell (64-character document id, table,
+   row, column) and joined back, this model ran out of DuckDB's 4 GB pool at 100,000
+   documents, and at 10,000 of a 400 MB pool, where it now builds in ~550 MB. #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
+{#- the classes an uncoded line of table t (catalog entry cat) may take, first preferred -#}
+{%- set class_set -%}
+    case
+        when t.table_code = 'three_public_expense' then 'three_public'
+        when cat.shape = 'two_sided' and c.side = 'income' then 'revenue,balance'
+        when cat.shape = 'two_sided' and c.side = 'expense' then 'function,balance'
+        else 'balance'
+    end
+{%- endset %}
 with cells as (
     select * from {{ ref('stg_raw__budget_cells') }}
     where document_id in {{ rebuilt('document_id') }}
@@ -52,20 +65,13 @@ table_rows as (
     group by document_id, table_seq
 ),
 
+-- Which classes an uncoded line may take depends only on its table and side: the class set,
+-- named so that a line is matched once per (name, side, class set), not once per cell.
 uncoded as (
-    select
-        c.document_id,
-        c.table_seq,
-        c.row_seq,
-        c.column_no,
+    select distinct
         c.line_name,
         c.side,
-        case
-            when t.table_code = 'three_public_expense' then ['three_public']
-            when cat.shape = 'two_sided' and c.side = 'income' then ['revenue', 'balance']
-            when cat.shape = 'two_sided' and c.side = 'expense' then ['function', 'balance']
-            else ['balance']
-        end as allowed_classes
+        {{ class_set }} as class_set
     from cells as c
     inner join tables as t using (document_id, table_seq)
     inner join catalog as cat using (table_code)
@@ -75,18 +81,17 @@ uncoded as (
 item_matches as (
     -- the first class the table and side allow; among codes of one class, the smallest
     select
-        u.document_id,
-        u.table_seq,
-        u.row_seq,
-        u.column_no,
-        arg_min(li.classification, (list_position(u.allowed_classes, li.classification), li.code)) as item_class,
-        arg_min(li.code, (list_position(u.allowed_classes, li.classification), li.code)) as item_code
+        u.line_name,
+        u.side,
+        u.class_set,
+        arg_min(li.classification, (list_position(string_split(u.class_set, ','), li.classification), li.code)) as item_class,
+        arg_min(li.code, (list_position(string_split(u.class_set, ','), li.classification), li.code)) as item_code
     from uncoded as u
     inner join line_items as li
         on li.variant = u.line_name
-    where list_contains(u.allowed_classes, li.classification)
+    where list_contains(string_split(u.class_set, ','), li.classification)
         and (li.only_side is null or li.only_side = u.side)
-    group by u.document_id, u.table_seq, u.row_seq, u.column_no
+    group by u.line_name, u.side, u.class_set
 ),
 
 classified as (
@@ -127,7 +132,11 @@ classified as (
     inner join documents as d using (document_id)
     inner join catalog as cat using (table_code)
     inner join table_rows as r using (document_id, table_seq)
-    left join item_matches as m using (document_id, table_seq, row_seq, column_no)
+    -- matched on every cell's name, used only where no code is printed (the cases below)
+    left join item_matches as m
+        on m.line_name = c.line_name
+        and m.side is not distinct from c.side
+        and m.class_set = {{ class_set }}
 ),
 
 final as (
