@@ -145,13 +145,27 @@ def record_acceptances(building: Path, acceptances: list[tuple[str, str, str | N
     record(building, acceptances)
 
 
+# An incremental build of at most this many new, changed or removed documents keeps one DuckDB
+# database open for the whole dbt build (dbt_build's `keep_open`): a fixed ~3.5 s saved at
+# 10,000 documents, which matters for small reruns only; a large build reopens it per node,
+# which gives memory back between its big models.
+SMALL_REBUILD = 1000
+
+
 @task
-def build_marts(building: Path, work_dir: Path, incremental: bool) -> list[str]:
+def build_marts(building: Path, work_dir: Path, incremental: bool, documents: int) -> list[str]:
     """Run dbt build: staging, intermediate, marts and every dbt test; `incremental`: only the
-    documents that changed since the last build by the same code are rebuilt."""
+    documents that changed since the last build by the same code (`documents` of them: new,
+    changed or removed) are rebuilt."""
     pipeline.pause_point("dbt")
     with Progress("dbt nodes built or tested", None, get_run_logger()) as progress:
-        return dbt_build(building, on_node=progress.advance, work_dir=work_dir / "dbt", full_refresh=not incremental)
+        return dbt_build(
+            building,
+            on_node=progress.advance,
+            work_dir=work_dir / "dbt",
+            full_refresh=not incremental,
+            keep_open=incremental and documents <= SMALL_REBUILD,
+        )
 
 
 @task
@@ -304,7 +318,9 @@ def _ingest(
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
-        warnings = build_marts(building, settings.work_dir, incremental=incremental)
+        warnings = build_marts(
+            building, settings.work_dir, incremental=incremental, documents=len(changed) + len(removed)
+        )
         lap("dbt_build")
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")

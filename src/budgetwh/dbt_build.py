@@ -16,16 +16,39 @@ class DbtError(RuntimeError):
 
 
 @contextmanager
-def _warehouse_env(warehouse: Path):
-    previous = os.environ.get("BUDGETWH_WAREHOUSE")
+def _warehouse_env(warehouse: Path, keep_open: bool = False):
+    """dbt pointed at `warehouse` for the block (profiles.yml reads BUDGETWH_WAREHOUSE and
+    BUDGETWH_DBT_KEEP_OPEN); the database closed after it."""
+    names = ("BUDGETWH_WAREHOUSE", "BUDGETWH_DBT_KEEP_OPEN")
+    previous = {name: os.environ.get(name) for name in names}
     os.environ["BUDGETWH_WAREHOUSE"] = str(warehouse)
+    os.environ["BUDGETWH_DBT_KEEP_OPEN"] = "true" if keep_open else "false"
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("BUDGETWH_WAREHOUSE", None)
-        else:
-            os.environ["BUDGETWH_WAREHOUSE"] = previous
+        _close_dbt_database()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _close_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open between nodes (`keep_open`).
+
+    Left open after the build, this process could not open the file read-only (GX, the
+    summary) and a publish could move a file whose last writes are still in its WAL: closing
+    checkpoints them. dbt-duckdb has no public call for it (`close_all_connections` forgets
+    the database without closing it).
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        if env is not None:
+            env.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def _paths(project_dir: Path, target: Path, logs: Path) -> list[str]:
@@ -50,6 +73,7 @@ def dbt_build(
     on_node: Callable[[], None] | None = None,
     work_dir: Path | None = None,
     full_refresh: bool = True,
+    keep_open: bool = False,
 ) -> list[str]:
     """Build the dbt project into `warehouse`; raise `DbtError` naming what failed.
 
@@ -60,6 +84,10 @@ def dbt_build(
     changed since the warehouse's last build (int_document_changes); pass it only when
     that build was made by the same dbt project (`state.built_with`), since a changed
     model or seed must rebuild everything built from it.
+    `keep_open` keeps one DuckDB database for the whole build instead of one per node: ~3.5 s
+    less for an incremental build at 10,000 documents, but a full build then holds memory
+    between its big models (the 10,000 fresh build ran out of the pool), so only for small
+    rebuilds.
     """
     base = work_dir or project_dir
     target, logs = base / "target", base / "logs"
@@ -77,7 +105,7 @@ def dbt_build(
         if on_node is not None and event.info.name == "NodeFinished":
             on_node()
 
-    with _warehouse_env(warehouse):
+    with _warehouse_env(warehouse, keep_open):
         result = dbtRunner(callbacks=[finished]).invoke(args)
     if result.exception is not None:
         raise DbtError(f"dbt build did not run: {result.exception}") from result.exception
