@@ -176,6 +176,13 @@ def flow_run(raw: Path, warehouse: Path, build: Path, api: str | None = None) ->
     return result
 
 
+def last_run(warehouse: Path) -> dict:
+    """Outcome, seconds and error of the last run recorded in the warehouse's run log."""
+    lines = warehouse.with_name(warehouse.name + ".runs.jsonl").read_text(encoding="utf-8").splitlines()
+    run = json.loads(lines[-1])
+    return {"outcome": run["outcome"], "seconds": run["seconds"], "error": run.get("error", "")}
+
+
 def correctness(warehouse: Path, manifest: Path) -> dict:
     """Documents with `fail` findings against the manifest's deliberate errors."""
     m = json.loads(manifest.read_text())
@@ -214,7 +221,14 @@ def measure(n: int, out: Path, fresh_only: bool = False) -> dict:
         result["parse"] = parse_only(paths)
     with prefect_server(out / "prefect") as api:
         print(f"[bench] N={n}: fresh run …", flush=True)
-        result["fresh"] = flow_run(raw, wh, build, api)
+        try:
+            result["fresh"] = flow_run(raw, wh, build, api)
+        except RuntimeError:
+            # A run that fails is a result too: what failed and after how long, from the run
+            # log every run writes beside its warehouse (the other sizes still run).
+            result["failed"] = last_run(wh)
+            print(f"[bench] N={n}: the fresh run failed: {result['failed']['error']}", flush=True)
+            return result
         result["correctness"] = correctness(wh, raw / "manifest.json")
         result["warehouse_mb"] = round(wh.stat().st_size / 1e6, 1)
         print(f"[bench] N={n}: rerun, nothing changed …", flush=True)
@@ -254,7 +268,13 @@ def write_markdown(results: dict, path: Path) -> None:
         "| peak RSS main / worker MB | fails = manifest |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--:|",
     ]
+    failures = []
     for r in results["runs"]:
+        if "failed" in r:
+            seconds, error = r["failed"]["seconds"], " ".join(r["failed"]["error"].split())
+            failures.append(f"- {r['n']:,}: the fresh run failed after {seconds} s: {error[:400]}")
+            rows.append(f"| {r['n']:,} |" + " — |" * 9 + f" failed ({seconds} s) |" + " — |" * 4)
+            continue
         f, s = r["fresh"], r["fresh"]["stages_s"]
         # a --fresh-only size has no parse-only pass and no reruns but the unchanged one
         parse = r.get("parse", {})
@@ -277,7 +297,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "running Prefect server (as a deployment does); in brackets, a one-off run that starts "
         "Prefect's temporary server.\n\n"
     )
-    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    notes = ("\n\n" + "\n".join(failures)) if failures else ""
+    path.write_text(head + "\n".join(rows) + notes + "\n", encoding="utf-8")
 
 
 def plot(results: dict, path: Path) -> None:
@@ -287,7 +308,7 @@ def plot(results: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    runs = results["runs"]
+    runs = [r for r in results["runs"] if "failed" not in r]
     ns = [r["n"] for r in runs]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for stage in ("parse_and_load", "dbt_build", "gx_checkpoint", "publish"):
