@@ -9,10 +9,12 @@ STAMP  := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
-# uv installs the locked set in seconds; pip would take minutes.
+# uv installs the locked set in seconds; pip would take minutes. uv writes no bytecode unless
+# asked, and where PYTHONDONTWRITEBYTECODE is set (this project's machines) Python never writes
+# it either: every run then compiled every module it imported (GX's import: 7.6 → 3.1 CPU-s).
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
 	touch $(STAMP)
 
