@@ -14,12 +14,12 @@
    documents, and at 10,000 of a 400 MB pool, where it now builds in ~550 MB. #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 {#- the classes an uncoded line of table t (catalog entry cat) may take, first preferred -#}
-{%- set class_set -%}
+{%- set allowed_classes -%}
     case
-        when t.table_code = 'three_public_expense' then 'three_public'
-        when cat.shape = 'two_sided' and c.side = 'income' then 'revenue,balance'
-        when cat.shape = 'two_sided' and c.side = 'expense' then 'function,balance'
-        else 'balance'
+        when t.table_code = 'three_public_expense' then ['three_public']
+        when cat.shape = 'two_sided' and c.side = 'income' then ['revenue', 'balance']
+        when cat.shape = 'two_sided' and c.side = 'expense' then ['function', 'balance']
+        else ['balance']
     end
 {%- endset %}
 with cells as (
@@ -65,13 +65,13 @@ table_rows as (
     group by document_id, table_seq
 ),
 
--- Which classes an uncoded line may take depends only on its table and side: the class set,
--- named so that a line is matched once per (name, side, class set), not once per cell.
+-- Which classes an uncoded line may take depends only on its table and side, so a line is
+-- matched once per (name, side, allowed classes), not once per cell.
 uncoded as (
     select distinct
         c.line_name,
         c.side,
-        {{ class_set }} as class_set
+        {{ allowed_classes }} as allowed_classes
     from cells as c
     inner join tables as t using (document_id, table_seq)
     inner join catalog as cat using (table_code)
@@ -83,15 +83,15 @@ item_matches as (
     select
         u.line_name,
         u.side,
-        u.class_set,
-        arg_min(li.classification, (list_position(string_split(u.class_set, ','), li.classification), li.code)) as item_class,
-        arg_min(li.code, (list_position(string_split(u.class_set, ','), li.classification), li.code)) as item_code
+        u.allowed_classes,
+        arg_min(li.classification, (list_position(u.allowed_classes, li.classification), li.code)) as item_class,
+        arg_min(li.code, (list_position(u.allowed_classes, li.classification), li.code)) as item_code
     from uncoded as u
     inner join line_items as li
         on li.variant = u.line_name
-    where list_contains(string_split(u.class_set, ','), li.classification)
+    where list_contains(u.allowed_classes, li.classification)
         and (li.only_side is null or li.only_side = u.side)
-    group by u.line_name, u.side, u.class_set
+    group by u.line_name, u.side, u.allowed_classes
 ),
 
 classified as (
@@ -136,7 +136,7 @@ classified as (
     left join item_matches as m
         on m.line_name = c.line_name
         and m.side is not distinct from c.side
-        and m.class_set = {{ class_set }}
+        and m.allowed_classes = {{ allowed_classes }}
 ),
 
 final as (
