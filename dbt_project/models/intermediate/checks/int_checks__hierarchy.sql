@@ -81,8 +81,8 @@ pairs as (
 -- A line's amounts are its row's cells of its subject: some 决算 基本支出表 print two
 -- blocks of subjects side by side (人员经费 | 公用经费), two lines on one printed row.
 -- Each parent's own cells and its children's cells, by column, as one list of terms: joined
--- to the cells once each way and then summed (the cells twice on the build side of a join
--- were what ran out of memory).
+-- to the cells once each way and then summed (the cells on the build side of two joins, per
+-- printed column, were the slow part).
 terms as (
     select
         p.rule_id, p.document_no, p.table_seq, p.row_seq, p.subject_key, a.measure,
