@@ -34,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-from budgetwh import pipeline
+from budgetwh import pipeline, runlog
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -176,10 +176,12 @@ def flow_run(raw: Path, warehouse: Path, build: Path, api: str | None = None) ->
     return result
 
 
-def last_run(warehouse: Path) -> dict:
-    """Outcome, seconds and error of the last run recorded in the warehouse's run log."""
-    lines = warehouse.with_name(warehouse.name + ".runs.jsonl").read_text(encoding="utf-8").splitlines()
-    run = json.loads(lines[-1])
+def last_run(warehouse: Path) -> dict | None:
+    """Outcome, seconds and error of the last run recorded in the warehouse's run log, if any."""
+    runs = runlog.recent(warehouse, 1)
+    if not runs:
+        return None
+    run = runs[0]
     return {"outcome": run["outcome"], "seconds": run["seconds"], "error": run.get("error", "")}
 
 
@@ -225,8 +227,12 @@ def measure(n: int, out: Path, fresh_only: bool = False) -> dict:
             result["fresh"] = flow_run(raw, wh, build, api)
         except RuntimeError:
             # A run that fails is a result too: what failed and after how long, from the run
-            # log every run writes beside its warehouse (the other sizes still run).
-            result["failed"] = last_run(wh)
+            # log every run writes beside its warehouse (the other sizes still run). A process
+            # that died before the flow could log it is no such result.
+            failed = last_run(wh)
+            if failed is None:
+                raise
+            result["failed"] = failed
             print(f"[bench] N={n}: the fresh run failed: {result['failed']['error']}", flush=True)
             return result
         result["correctness"] = correctness(wh, raw / "manifest.json")
