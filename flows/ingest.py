@@ -14,9 +14,9 @@ from prefect.context import FlowRunContext, get_run_context
 
 from budgetwh import pipeline, runlog, state
 from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
-from budgetwh.dbt_build import dbt_build
+from budgetwh.dbt_build import dbt_build, dbt_build_sliced
 from budgetwh.progress import Progress
-from budgetwh.settings import Settings, load_settings
+from budgetwh.settings import Settings, load_settings, slice_documents
 from flows.parse import parse_and_load
 
 # Documents per parse batch: one Prefect task per document would cost far more than
@@ -42,6 +42,7 @@ class RunResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     published: bool = True  # False when nothing changed and the published file was kept
     removed: int = 0  # documents whose files left the raw folder in this run
+    dbt_slices: int = 1  # passes of the incremental models (more than one: a sliced build)
 
 
 def summary_lines(result: RunResult) -> list[str]:
@@ -58,12 +59,13 @@ def summary_lines(result: RunResult) -> list[str]:
         lines.append(
             f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped)
         )
+    sliced = f", in {result.dbt_slices} slices" if result.dbt_slices > 1 else ""
     if not result.published:
         lines.append("marts      current: nothing changed, nothing rebuilt")
     elif s.build_kind == "incremental":
-        lines.append(f"marts      rebuilt for {s.rebuilt} documents: changed, or of the same publisher or path")
+        lines.append(f"marts      rebuilt for {s.rebuilt} documents{sliced}: changed, or of the same publisher or path")
     else:
-        lines.append(f"marts      rebuilt in full ({s.rebuilt} documents)")
+        lines.append(f"marts      rebuilt in full ({s.rebuilt} documents{sliced})")
     lines.append(f"tables     {s.tables}")
     lines.append(f"facts      {s.facts} ({s.published_facts} in published documents)")
     lines.append(
@@ -153,19 +155,30 @@ SMALL_REBUILD = 1000
 
 
 @task
-def build_marts(building: Path, work_dir: Path, incremental: bool, documents: int) -> list[str]:
+def build_marts(building: Path, work_dir: Path, incremental: bool, documents: int) -> tuple[list[str], int]:
     """Run dbt build: staging, intermediate, marts and every dbt test; `incremental`: only the
-    documents that changed since the last build by the same code (`documents` of them: new,
-    changed or removed) are rebuilt."""
+    documents that changed since the last build by the same code are rebuilt. `documents`: how
+    many are rebuilt (all of them in a full build); more than a slice (settings.slice_documents)
+    and the incremental models are built one slice of them at a time. Returns dbt's warnings and
+    the number of slices (1: one pass)."""
     pipeline.pause_point("dbt")
-    with Progress("dbt nodes built or tested", None, get_run_logger()) as progress:
-        return dbt_build(
-            building,
-            on_node=progress.advance,
-            work_dir=work_dir / "dbt",
-            full_refresh=not incremental,
-            keep_open=incremental and documents <= SMALL_REBUILD,
+    log = get_run_logger()
+    per_slice = slice_documents()
+    with Progress("dbt nodes built or tested", None, log) as progress:
+        if documents <= per_slice:
+            warnings = dbt_build(
+                building,
+                on_node=progress.advance,
+                work_dir=work_dir / "dbt",
+                full_refresh=not incremental,
+                keep_open=incremental and documents <= SMALL_REBUILD,
+            )
+            return warnings, 1
+        warnings, slices = dbt_build_sliced(
+            building, per_slice, on_node=progress.advance, work_dir=work_dir / "dbt", full_refresh=not incremental
         )
+    log.info("dbt built the incremental models in %d slices of at most about %d documents", slices, per_slice)
+    return warnings, slices
 
 
 @task
@@ -318,9 +331,9 @@ def _ingest(
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
-        warnings = build_marts(
-            building, settings.work_dir, incremental=incremental, documents=len(changed) + len(removed)
-        )
+        # what the build rebuilds: every document in a full build (a code change, --full-rebuild)
+        rebuilding = len(changed) + len(removed) if incremental else len(paths)
+        warnings, slices = build_marts(building, settings.work_dir, incremental=incremental, documents=rebuilding)
         lap("dbt_build")
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")
@@ -342,4 +355,5 @@ def _ingest(
             timings=timings,
             skipped=skipped,
             removed=len(removed),
+            dbt_slices=slices,
         )

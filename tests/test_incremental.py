@@ -127,3 +127,39 @@ def test_the_build_state_is_stored_after_every_incremental_model() -> None:
             after.add(name)
             todo += re.findall(r"\{\{ ref\('(\w+)'\) \}\}", sql.get(name, ""))
     assert incremental <= after, incremental - after
+
+
+def test_a_build_sliced_by_publisher_equals_one_pass_fresh_and_incremental(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build of more documents than a slice runs the incremental models slice by slice
+    (memory bounded by the slice); what it publishes is what one pass makes, row for row."""
+    monkeypatch.setenv("BUDGETWH_SLICE_DOCUMENTS", "2")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002, NARRATIVE, OTHER_PDF):
+        shutil.copy(f, raw / f.name)
+    wh = tmp_path / "wh" / "budget.duckdb"
+    first = run_flow(raw, wh, tmp_path / "build")
+    assert first.result.dbt_slices == 3  # 5 documents, 2 a slice
+    assert "marts      rebuilt in full (5 documents, in 3 slices)" in summary_lines(first.result)
+    used = first.sql("select count(distinct build_slice % 3) from intermediate.int_document_changes")
+    assert used[0][0] > 1, "the documents must fall in more than one slice for this test to mean anything"
+    assert tables_differing(wh, tmp_path / "check1") == {}
+
+    # the disclosure's tables file arrives (its narrative, in the same publisher, is rebuilt with
+    # it, in the same slice), 001 is re-issued with one amount corrected, 002 is deleted
+    shutil.copy(TABLES, raw / TABLES.name)
+    text = SAMPLE_001.read_text(encoding="utf-8")
+    row = "30299\n\t其他商品和服务支出\n\t10.19\n\t\n\t10.19\n"
+    (raw / SAMPLE_001.name).write_text(text.replace(row, row.replace("10.19", "10.29"), 1), encoding="utf-8")
+    (raw / SAMPLE_002.name).unlink()
+    second = run_flow(raw, wh, tmp_path / "build")
+    assert rebuilt(second)[0] == {"incremental"}
+    assert second.result.dbt_slices > 1
+    assert tables_differing(wh, tmp_path / "check2") == {}
+    assert second.sql(
+        "select count(distinct build_slice) from intermediate.int_document_changes c "
+        "join raw.source_document d using (document_id) where d.file_name in (?, ?)",
+        [NARRATIVE.name, TABLES.name],
+    ) == [(1,)]

@@ -101,14 +101,25 @@ def dbt_build(
     if select:
         args += ["--select", select]
 
+    with _warehouse_env(warehouse, keep_open):
+        return _invoke(dbtRunner(callbacks=[_progress(on_node)]), args, logs)
+
+
+def _progress(on_node: Callable[[], None] | None) -> Callable[[Any], None]:
+    """A dbt event callback calling `on_node` as each seed, model or test finishes."""
+
     def finished(event: Any) -> None:
         if on_node is not None and event.info.name == "NodeFinished":
             on_node()
 
-    with _warehouse_env(warehouse, keep_open):
-        result = dbtRunner(callbacks=[finished]).invoke(args)
+    return finished
+
+
+def _invoke(runner: Any, args: list[str], logs: Path) -> list[str]:
+    """Run one dbt command; raise `DbtError` naming what failed, else return the warnings."""
+    result = runner.invoke(args)
     if result.exception is not None:
-        raise DbtError(f"dbt build did not run: {result.exception}") from result.exception
+        raise DbtError(f"dbt {args[0]} did not run: {result.exception}") from result.exception
     problems, warnings = [], []
     for node in result.result or []:
         status = str(node.status)
@@ -118,8 +129,66 @@ def dbt_build(
         elif status == "warn":
             warnings.append(line)
     if problems or not result.success:
-        raise DbtError("dbt build failed:\n" + "\n".join(problems or [f"(see {logs / 'dbt.log'})"]))
+        raise DbtError(f"dbt {args[0]} failed:\n" + "\n".join(problems or [f"(see {logs / 'dbt.log'})"]))
     return warnings
+
+
+def dbt_build_sliced(
+    warehouse: Path,
+    slice_documents: int,
+    project_dir: Path = REPO_ROOT,
+    on_node: Callable[[], None] | None = None,
+    work_dir: Path | None = None,
+    full_refresh: bool = True,
+) -> tuple[list[str], int]:
+    """Build the project as `dbt_build` does, but its incremental models one slice of at most
+    about `slice_documents` rebuilt documents at a time, so memory is bounded by the slice, not
+    by the warehouse (issue 10: 100,000 documents in one statement ran out of the pool).
+
+    The phases come from the graph (`build_phases.plan`): the first (seeds, staging,
+    int_document_changes …) runs once and says how many documents are rebuilt, hence how many
+    slices; each later phase of incremental models runs once per slice (dbt vars `build_slices`,
+    `build_slice`; macros/rebuilt.sql), the others once; the dbt tests run last, over every
+    rebuilt row. Returns the warnings and the number of slices.
+    """
+    import duckdb
+    from dbt.cli.main import dbtRunner
+
+    from budgetwh.build_phases import nodes_of, plan
+
+    base = work_dir or project_dir
+    target, logs = base / "target", base / "logs"
+    paths = _paths(project_dir, target, logs)
+    refresh = ["--full-refresh"] if full_refresh else []
+    warnings: list[str] = []
+    with _warehouse_env(warehouse):
+        parsed = dbtRunner().invoke(["parse", *paths])
+        if parsed.exception is not None or not parsed.success:
+            raise DbtError(f"dbt parse failed: {parsed.exception or 'see ' + str(logs / 'dbt.log')}")
+        # One parse for every command below: a runner given the manifest does not parse again.
+        runner = dbtRunner(manifest=parsed.result, callbacks=[_progress(on_node)])
+        phases = plan(nodes_of(parsed.result))
+        first, rest = phases[0], phases[1:]
+        if "int_document_changes" not in first.names or first.sliced:
+            raise DbtError("sliced build: int_document_changes must be built before any incremental model")
+        build = ["build", *paths, "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        warnings += _invoke(runner, [*build, *refresh, "--select", *first.names], logs)
+        _close_dbt_database()
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            (rebuilt,) = con.execute("select count(*) from intermediate.int_document_changes").fetchone()
+        slices = max(1, -(-rebuilt // max(1, slice_documents)))
+        for phase in rest:
+            if not phase.sliced:
+                warnings += _invoke(runner, [*build, *refresh, "--select", *phase.names], logs)
+                continue
+            for index in range(slices):
+                # Only the first slice recreates a table on a full refresh; the others add to it.
+                again = refresh if index == 0 else []
+                sliced_vars = f"{{build_slices: {slices}, build_slice: {index}}}"
+                warnings += _invoke(runner, [*build, *again, "--vars", sliced_vars, "--select", *phase.names], logs)
+        # Unselected, so the on-run-end hook drops relations no model builds any more.
+        warnings += _invoke(runner, ["test", *paths], logs)
+    return warnings, slices
 
 
 def dbt_docs(warehouse: Path, out_dir: Path, project_dir: Path = REPO_ROOT) -> Path:

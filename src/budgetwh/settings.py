@@ -19,6 +19,25 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("BUDGETWH_MEMORY_LIMIT", "4GB")}
 
 
+SLICE_VAR = "BUDGETWH_SLICE_DOCUMENTS"
+# Measured under the 4 GB pool (docs/decisions.md, "Sliced builds"): see slice_documents.
+DEFAULT_SLICE_DOCUMENTS = 5000
+
+
+def slice_documents() -> int:
+    """How many documents a dbt build rebuilds in one pass of its incremental models
+    (BUDGETWH_SLICE_DOCUMENTS): a larger build runs them slice by slice, so its memory is bounded
+    by the slice, not by the warehouse (budgetwh.dbt_build.dbt_build_sliced)."""
+    value = os.environ.get(SLICE_VAR, str(DEFAULT_SLICE_DOCUMENTS))
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{SLICE_VAR}={value!r} is not a whole number") from None
+    if number < 1:
+        raise ValueError(f"{SLICE_VAR}={value!r}: a slice holds at least one document")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths the pipeline works with; every path is absolute."""

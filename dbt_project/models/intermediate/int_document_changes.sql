@@ -6,7 +6,11 @@
    built as a table) rebuilds every document. Otherwise: the documents whose signature changed,
    appeared or disappeared, and every document sharing a match key with one of them, old or
    new; their disclosures, old and new, are rebuilt whole. The incremental models delete the
-   rows of these documents (or disclosures) and insert them again from this build's inputs. #}
+   rows of these documents (or disclosures) and insert them again from this build's inputs.
+   build_slice: a large build runs its incremental models one slice of these documents at a time
+   (budgetwh.dbt_build, macros/rebuilt.sql); a document's slice comes from its publisher key
+   (the old one for a removed document), so the documents whose rows read each other's
+   (disclosures, versions, 预算/决算 pairs, years) are built in the same slice. #}
 {%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_document_build_state') -%}
 {%- set state = namespace(incremental=previous is not none and not flags.FULL_REFRESH) -%}
 {%- if execute -%}
@@ -44,12 +48,23 @@ affected as (
     select document_id, disclosure_key from current_documents
 ),
 {% endif %}
+publisher_keys as (
+    select document_id, match_keys[1] as publisher_key from current_documents
+{%- if state.incremental %}
+    union all
+    select document_id, match_keys[1] from previous_documents
+    where document_id not in (select document_id from current_documents)
+{%- endif %}
+),
+
 final as (
     select distinct
-        document_id,
-        disclosure_key,
-        {{ "'incremental'" if state.incremental else "'full'" }} as build_kind
-    from affected
+        a.document_id,
+        a.disclosure_key,
+        {{ "'incremental'" if state.incremental else "'full'" }} as build_kind,
+        hash(k.publisher_key) as build_slice
+    from affected as a
+    left join publisher_keys as k using (document_id)
 )
 
 select * from final
