@@ -4,6 +4,8 @@
    inputs: int_execution_statements (which resolves the subject; unresolved → skipped). #}
 with statements as (
     select * from {{ ref('int_execution_statements') }}
+    -- only the documents this build (slice) rebuilds: each row below is one statement's own
+    where document_id in {{ rebuilt('document_id') }}
 ),
 
 final as (

@@ -6,6 +6,8 @@
 with documents as (
     select document_id, fiscal_year from {{ ref('stg_raw__source_documents') }}
     where load_status = 'loaded'
+        -- only the documents this build (slice) rebuilds: each row below is one document's own
+        and document_id in {{ rebuilt('document_id') }}
 ),
 
 statements as (
