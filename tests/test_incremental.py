@@ -35,13 +35,31 @@ def filter_of_dbt_test(run: Run, test: str = "unique_fct_rule_check_check_id") -
     return "" if found is None or found.group(1) is None else found.group(1)
 
 
-def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebuild(
-    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def five_documents(tmp_path: Path) -> Path:
+    """A raw folder of three samples, the 2019 narrative (its tables file comes later) and another PDF."""
     raw = tmp_path / "raw"
     raw.mkdir()
     for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002, NARRATIVE, OTHER_PDF):
         shutil.copy(f, raw / f.name)
+    return raw
+
+
+def tables_arrive_001_corrected_002_removed(raw: Path) -> None:
+    """The second run's changes: the narrative's tables file arrives (same publisher), 001 is
+    re-issued in place with one amount corrected, 002 is deleted."""
+    shutil.copy(TABLES, raw / TABLES.name)
+    text = SAMPLE_001.read_text(encoding="utf-8")
+    row = "30299\n\t其他商品和服务支出\n\t10.19\n\t\n\t10.19\n"
+    edited = text.replace(row, row.replace("10.19", "10.29"), 1)
+    assert edited != text
+    (raw / SAMPLE_001.name).write_text(edited, encoding="utf-8")
+    (raw / SAMPLE_002.name).unlink()
+
+
+def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebuild(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = five_documents(tmp_path)
     wh = tmp_path / "wh" / "budget.duckdb"
     first = run_flow(raw, wh, tmp_path / "build")
     assert rebuilt(first) == ({"full"}, {f.name for f in raw.iterdir()})
@@ -51,13 +69,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
 
     # what arrives: the narrative's tables file (same publisher: the narrative is rebuilt with
     # it), 001 re-issued in place with one amount corrected, 002 deleted
-    shutil.copy(TABLES, raw / TABLES.name)
-    text = SAMPLE_001.read_text(encoding="utf-8")
-    row = "30299\n\t其他商品和服务支出\n\t10.19\n\t\n\t10.19\n"
-    edited = text.replace(row, row.replace("10.19", "10.29"), 1)
-    assert edited != text
-    (raw / SAMPLE_001.name).write_text(edited, encoding="utf-8")
-    (raw / SAMPLE_002.name).unlink()
+    tables_arrive_001_corrected_002_removed(raw)
     second = run_flow(raw, wh, tmp_path / "build")
     kinds, names = rebuilt(second)
     assert kinds == {"incremental"}
@@ -135,10 +147,7 @@ def test_a_build_sliced_by_publisher_equals_one_pass_fresh_and_incremental(
     """A build of more documents than a slice runs the incremental models slice by slice
     (memory bounded by the slice); what it publishes is what one pass makes, row for row."""
     monkeypatch.setenv("BUDGETWH_SLICE_DOCUMENTS", "2")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002, NARRATIVE, OTHER_PDF):
-        shutil.copy(f, raw / f.name)
+    raw = five_documents(tmp_path)
     wh = tmp_path / "wh" / "budget.duckdb"
     first = run_flow(raw, wh, tmp_path / "build")
     assert first.result.dbt_slices == 3  # 5 documents, 2 a slice
@@ -149,11 +158,7 @@ def test_a_build_sliced_by_publisher_equals_one_pass_fresh_and_incremental(
 
     # the disclosure's tables file arrives (its narrative, in the same publisher, is rebuilt with
     # it, in the same slice), 001 is re-issued with one amount corrected, 002 is deleted
-    shutil.copy(TABLES, raw / TABLES.name)
-    text = SAMPLE_001.read_text(encoding="utf-8")
-    row = "30299\n\t其他商品和服务支出\n\t10.19\n\t\n\t10.19\n"
-    (raw / SAMPLE_001.name).write_text(text.replace(row, row.replace("10.19", "10.29"), 1), encoding="utf-8")
-    (raw / SAMPLE_002.name).unlink()
+    tables_arrive_001_corrected_002_removed(raw)
     second = run_flow(raw, wh, tmp_path / "build")
     assert rebuilt(second)[0] == {"incremental"}
     assert second.result.dbt_slices > 1
