@@ -222,6 +222,24 @@ def test_a_change_is_not_read_as_the_amount(tmp_path: Path) -> None:
     assert basic == [Decimal("7666.68")]
 
 
+def test_business_income_is_a_headline_figure_as_budgets_and_final_accounts_state_it(tmp_path: Path) -> None:
+    """事业收入 as a 预算's income sentence states it, and as the national 决算 template's
+    收入 paragraph does (收入合计XXX万元，其中：财政拨款收入XXX万元，占XX%；事业收入XXX万元，占XX%)."""
+    budget, final = tmp_path / "b.txt", tmp_path / "f.txt"
+    budget.write_text(
+        "某某局2023年部门预算\n2023年预算收入1,230.50万元，其中：一般公共预算收入1,000.00万元，"
+        "事业收入230.50万元。事业收入增加12.00万元。\n",
+        encoding="utf-8",
+    )
+    final.write_text(
+        "某某局2024年度部门决算\n本年收入合计500.00万元，其中：财政拨款收入400.00万元，占80.00%；"
+        "事业收入100.00万元，占20.00%。\n",
+        encoding="utf-8",
+    )
+    for doc, want in ((budget, [Decimal("230.50")]), (final, [Decimal("100.00")])):
+        assert [f.amount for f in parse_file(doc).figures if f.metric == "business_income"] == want, doc.name
+
+
 def test_what_a_document_says_about_itself() -> None:
     """Heading years, as-of dates, 目录 entries; a wrapped sentence is not a heading (004 line 988:
     2020 年部门预算绩效目标已 100%完成，… is a comparison in a 2021 预算)."""

@@ -183,6 +183,10 @@ MUTATIONS = [
       ("narrative_matches_table", 1905), blank=(1810, 1811, 1824, 1825, 1838, 1839, 1845, 1846)),
     m("narrative_income_expense", SAMPLE_001, 1897, "上年结转结余247.19万元", "上年结转结余247.29万元",
       {"narrative_income_expense", "narrative_matches_table"}, ("narrative_matches_table", 1897)),
+    # 001 prints 五、事业收入 blank in its 收支总表 (line 47): a narrative stating 事业收入 must match it
+    m("narrative_business_income", SAMPLE_001, 1897, "单位资金收入0万元", "事业收入12.00万元",
+      {"narrative_matches_table"}, ("narrative_matches_table", 1897)),
+    m("narrative_business_income_nil", SAMPLE_001, 1897, "单位资金收入0万元", "事业收入0万元", set()),
     m("narrative_expense_split", SAMPLE_002, 0, "项目支出0.5万元", "项目支出0.6万元", {"narrative_expense_split"}),
     m("narrative_basic_split", SAMPLE_002, 0, "人员经费85.95万元", "人员经费86.95万元", {"narrative_basic_split"}),
     m("narrative_three_public_parts", SAMPLE_002, 0, "公务接待费0.04万元", "公务接待费0.14万元",
@@ -315,6 +319,18 @@ def test_finding_names_the_changed_line(mutations_run: Run, mutation: Mutation) 
         [rule, f"{mutation.name}__{mutation.source.name}"],
     )
     assert (line,) in lines
+
+
+def test_a_stated_business_income_is_checked_against_its_table(mutations_run: Run) -> None:
+    """Both statements of 事业收入 are compared with the 收支总表's 事业收入 line (blank: 0)."""
+    rows = mutations_run.sql(
+        """select file_name, status, cast(lhs as varchar), cast(rhs as varchar) from marts.fct_rule_check
+           where rule_id = 'narrative_matches_table' and measure = 'business_income' order by file_name""",
+    )
+    assert rows == [
+        (f"narrative_business_income__{SAMPLE_001.name}", "fail", "12.000000", "0.000000"),
+        (f"narrative_business_income_nil__{SAMPLE_001.name}", "pass", "0.000000", "0.000000"),
+    ]
 
 
 def test_samples_fail_only_where_the_document_itself_is_wrong(mutations_run: Run) -> None:
