@@ -45,6 +45,24 @@ class RunResult:
     dbt_slices: int = 1  # passes of the incremental models (more than one: a sliced build)
 
 
+# Files named per reason (skipped) or in all (quarantined) in the summary: a folder of 1,000
+# unreadable links printed 1,000 names on one line; `budgetwh status` lists every file.
+LISTED = 20
+NAMED_PER_REASON = 3
+
+
+def _grouped_by_reason(files: list[tuple[str, str]]) -> str:
+    """`n reason (name, name, name, … and k more)` per reason, the most frequent first."""
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in files:
+        by_reason.setdefault(reason, []).append(name)
+    parts = []
+    for reason, names in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        more = f", … and {len(names) - NAMED_PER_REASON} more" if len(names) > NAMED_PER_REASON else ""
+        parts.append(f"{len(names)} {reason} ({', '.join(names[:NAMED_PER_REASON])}{more})")
+    return "; ".join(parts)
+
+
 def summary_lines(result: RunResult) -> list[str]:
     """The run summary as printed by the CLI and kept as the flow run's Prefect artifact."""
     s = result.summary
@@ -56,9 +74,7 @@ def summary_lines(result: RunResult) -> list[str]:
         + (f"; {s.history} earlier or removed versions kept as history" if s.history else "")
     )
     if result.skipped:
-        lines.append(
-            f"skipped    {len(result.skipped)} files not read: " + "; ".join(f"{n} ({r})" for n, r in result.skipped)
-        )
+        lines.append(f"skipped    {len(result.skipped)} files not read: " + _grouped_by_reason(result.skipped))
     sliced = f", in {result.dbt_slices} slices" if result.dbt_slices > 1 else ""
     if not result.published:
         lines.append("marts      current: nothing changed, nothing rebuilt")
@@ -79,7 +95,9 @@ def summary_lines(result: RunResult) -> list[str]:
     else:
         gx = "passed"
     lines.append(f"GX         checkpoint {gx}" + (f" · data docs {result.data_docs}" if result.data_docs else ""))
-    lines += [f"quarantined  {name}: {error}" for name, error in result.quarantined]
+    lines += [f"quarantined  {name}: {error}" for name, error in result.quarantined[:LISTED]]
+    if len(result.quarantined) > LISTED:
+        lines.append(f"quarantined  … and {len(result.quarantined) - LISTED} more (budgetwh status lists every file)")
     lines += [f"dbt warning  {w}" for w in result.dbt_warnings]
     return lines
 

@@ -113,3 +113,30 @@ def test_runs_on_different_warehouses_write_dbt_and_gx_files_apart(tmp_path: Pat
     assert a.work_dir != b.work_dir
     assert a.work_dir.parent == b.work_dir.parent == a.build_dir
     assert a.work_dir == load_settings(tmp_path / "raw", tmp_path / "a" / "budget.duckdb").work_dir
+
+
+def test_the_run_summary_names_a_few_files_per_reason_and_counts_the_rest(tmp_path: Path) -> None:
+    """1,000 unreadable links printed 1,000 names on the summary's `skipped` line; now a few per
+    reason, the rest counted (`budgetwh status` lists every file)."""
+    from budgetwh.audit import WarehouseSummary
+    from flows.ingest import RunResult, summary_lines
+
+    link = "a link to a file outside the raw folder: not followed"
+    skipped = [(f"{i:03}.txt", link) for i in range(1000)] + [("notes.md", "not a document format (.md)")]
+    quarantined = [(f"q{i:02}.pdf", "load failed: constraint violated") for i in range(25)]
+    summary = WarehouseSummary(
+        documents=25, quarantined=25, published=0, tables=0, facts=0, published_facts=0, checks={}
+    )
+    result = RunResult(tmp_path, 25, 0, quarantined, summary, checkpoint_success=True, skipped=skipped)
+    lines = summary_lines(result)
+    (line,) = [x for x in lines if x.startswith("skipped")]
+    assert line == (
+        f"skipped    1001 files not read: 1000 {link} (000.txt, 001.txt, 002.txt, … and 997 more); "
+        "1 not a document format (.md) (notes.md)"
+    )
+    listed = [x for x in lines if x.startswith("quarantined")]
+    assert listed[:2] == [
+        "quarantined  q00.pdf: load failed: constraint violated",
+        "quarantined  q01.pdf: load failed: constraint violated",
+    ]
+    assert len(listed) == 21 and listed[-1] == "quarantined  … and 5 more (budgetwh status lists every file)"
