@@ -79,6 +79,19 @@ def test_size_and_page_limits_are_settings_and_refuse_with_the_reason(
         parse_file(raw / ZHENGXIE_2019.name)
 
 
+def test_a_number_setting_that_is_not_one_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetwh import limits, settings
+
+    monkeypatch.setenv("BUDGETWH_MAX_PAGES", "many")
+    with pytest.raises(ValueError, match=r"BUDGETWH_MAX_PAGES='many' is not a whole number"):
+        limits.pages()
+    monkeypatch.setenv("BUDGETWH_SLICE_DOCUMENTS", "0")
+    with pytest.raises(ValueError, match=r"BUDGETWH_SLICE_DOCUMENTS='0': a slice holds at least one document"):
+        settings.slice_documents()
+    monkeypatch.setenv("BUDGETWH_SLICE_DOCUMENTS", "2500")
+    assert settings.slice_documents() == 2500
+
+
 @pytest.mark.parametrize("sample", [SAMPLE_000, SAMPLE_001, SAMPLE_002], ids=lambda p: p.name[:3])
 def test_text_cut_short_mid_line_or_mid_character_is_a_finding_and_whole_text_is_not(sample: Path) -> None:
     data = sample.read_bytes()

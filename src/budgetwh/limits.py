@@ -9,7 +9,7 @@ what is not a departmental disclosure.
 
 from __future__ import annotations
 
-import os
+from budgetwh.settings import whole_number
 
 FILE_VAR = "BUDGETWH_MAX_FILE_MB"  # any file (PDFs with embedded images are the largest)
 TEXT_VAR = "BUDGETWH_MAX_TEXT_MB"  # text-like files, whose memory grows with their size
@@ -20,29 +20,19 @@ DEFAULT_TEXT_MB = 20
 DEFAULT_PAGES = 2000
 
 
-def _number(var: str, default: int) -> int:
-    value = os.environ.get(var)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{var}={value!r} is not a whole number") from None
-
-
 def file_bytes() -> int:
     """The largest file read, in bytes."""
-    return _number(FILE_VAR, DEFAULT_FILE_MB) * 1024 * 1024
+    return whole_number(FILE_VAR, DEFAULT_FILE_MB) * 1024 * 1024
 
 
 def text_bytes() -> int:
     """The largest text, HTML or XML file read, in bytes."""
-    return _number(TEXT_VAR, DEFAULT_TEXT_MB) * 1024 * 1024
+    return whole_number(TEXT_VAR, DEFAULT_TEXT_MB) * 1024 * 1024
 
 
 def pages() -> int:
     """The most pages of one PDF read."""
-    return _number(PAGES_VAR, DEFAULT_PAGES)
+    return whole_number(PAGES_VAR, DEFAULT_PAGES)
 
 
 def too_large(size: int, limit: int, var: str) -> str:

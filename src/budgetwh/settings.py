@@ -19,6 +19,21 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("BUDGETWH_MEMORY_LIMIT", "4GB")}
 
 
+def whole_number(var: str, default: int, least: int = 0, meaning: str = "") -> int:
+    """The whole number an environment variable sets (`default` when unset); a value that is
+    not one, or under `least`, is refused naming the variable (and `meaning`, why the bound)."""
+    value = os.environ.get(var)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{var}={value!r} is not a whole number") from None
+    if number < least:
+        raise ValueError(f"{var}={value!r}: {meaning or f'at least {least}'}")
+    return number
+
+
 SLICE_VAR = "BUDGETWH_SLICE_DOCUMENTS"
 # 10,000 documents build in one pass under the default 4 GB pool (the bench's 10,000 row), so
 # builds up to that size stay one pass; 100,000 built in 10 slices of this size under an 8 GB
@@ -30,14 +45,7 @@ def slice_documents() -> int:
     """How many documents a dbt build rebuilds in one pass of its incremental models
     (BUDGETWH_SLICE_DOCUMENTS): a larger build runs them slice by slice, so its memory is bounded
     by the slice, not by the warehouse (budgetwh.dbt_build.dbt_build_sliced)."""
-    value = os.environ.get(SLICE_VAR, str(DEFAULT_SLICE_DOCUMENTS))
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(f"{SLICE_VAR}={value!r} is not a whole number") from None
-    if number < 1:
-        raise ValueError(f"{SLICE_VAR}={value!r}: a slice holds at least one document")
-    return number
+    return whole_number(SLICE_VAR, DEFAULT_SLICE_DOCUMENTS, 1, "a slice holds at least one document")
 
 
 @dataclass(frozen=True)
