@@ -11,9 +11,31 @@
 {# The documents this build (this slice of it, if sliced) rebuilds, as a subquery:
    `document_id in {{ rebuilt('document_id') }}`. `sliced=false`: all of them. #}
 {% macro rebuilt(key='document_id', sliced=true) -%}
-    {%- set slices = var('build_slices', 1) | int -%}
     (select {{ key }} from {{ ref('int_document_changes') }}
-    {%- if sliced and slices > 1 %} where build_slice % {{ slices }} = {{ var('build_slice') | int }}{% endif -%})
+    {%- if sliced and slice_bounds() is not none %} where {{ in_slice('build_slice') }}{% endif -%})
+{%- endmacro %}
+
+{# This build's slice as a range of build_slice (a 64-bit hash of the publisher): slice i of k
+   holds [i·2⁶⁴/k, (i+1)·2⁶⁴/k). A range, not `build_slice % k = i`, because DuckDB checks a
+   range against each row group's min and max: rows appended slice by slice (the incremental
+   models in a sliced build) sit together, and a reader that filters on the range skips the row
+   groups of every other slice instead of scanning the whole growing table. None: not sliced. #}
+{% macro slice_bounds() -%}
+    {%- set slices = var('build_slices', 1) | int -%}
+    {%- if slices <= 1 -%}{{ return(none) }}{%- endif -%}
+    {%- set i = var('build_slice') | int -%}
+    {{ return([(2 ** 64 * i) // slices, (2 ** 64 * (i + 1)) // slices]) }}
+{%- endmacro %}
+
+{# The filter on a build_slice column to this build's slice (`true` when not sliced), for the
+   readers of an incremental model that stores build_slice: beside `document_id in rebuilt()`,
+   it lets the scan skip other slices' row groups. #}
+{% macro in_slice(column) -%}
+    {%- set bounds = slice_bounds() -%}
+    {%- if bounds is none -%}true
+    {%- else -%}({{ column }} >= {{ bounds[0] }}::ubigint
+        {%- if bounds[1] < 2 ** 64 %} and {{ column }} < {{ bounds[1] }}::ubigint{% endif %})
+    {%- endif -%}
 {%- endmacro %}
 
 {# Pre-hook of an incremental model: before its new rows go in, remove the rows of what is

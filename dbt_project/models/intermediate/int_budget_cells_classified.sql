@@ -7,7 +7,8 @@
    a summary table, balance rows everywhere). Income-source lines printed after
    本年收入合计 in a summary are the carry-over's breakdown, not this year's income.
    Anything unmatched is classified `unmapped`, never dropped.
-   incremental: the rows of the documents int_document_changes lists are replaced.
+   incremental: the rows of the documents int_document_changes lists are replaced; each row
+   keeps its document's build_slice, which a sliced build's readers filter on (macros/rebuilt.sql).
    memory (issue 10): an uncoded line's item is looked up once per distinct name, side and
    set of allowed classes, not once per cell: grouped per cell (64-character document id, table,
    row, column) and joined back, this model ran out of DuckDB's 4 GB pool at 100,000
@@ -22,9 +23,17 @@
         else ['balance']
     end
 {%- endset %}
-with cells as (
-    select * from {{ ref('stg_raw__budget_cells') }}
-    where document_id in {{ rebuilt('document_id') }}
+with rebuilt_documents as (
+    select distinct document_id, build_slice from {{ ref('int_document_changes') }}
+    where {{ in_slice('build_slice') }}
+),
+
+cells as (
+    -- build_slice is kept on every row: readers of this table filter on it (in_slice) and so
+    -- skip the row groups other slices of a sliced build wrote
+    select c.*, r.build_slice
+    from {{ ref('stg_raw__budget_cells') }} as c
+    inner join rebuilt_documents as r using (document_id)
 ),
 
 tables as (

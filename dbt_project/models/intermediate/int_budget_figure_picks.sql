@@ -70,7 +70,9 @@ facts as (
     left join {{ ref('dim_subject') }} as s using (subject_key)
     left join {{ ref('table_catalog') }} as c using (table_code)
     -- a narrative figure of another year (比上年 …) is not this disclosure's figure
-    where l.source_kind = 'table' or l.fiscal_year = d.fiscal_year
+    where (l.source_kind = 'table' or l.fiscal_year = d.fiscal_year)
+        -- a rebuilt disclosure's documents are rebuilt with it, in its publisher's slice
+        and {{ in_slice('l.build_slice') }}
 ),
 
 mapped as (

@@ -5,16 +5,21 @@
    inputs: int_budget_cells_classified, int_narrative_figures_deduplicated, int_units,
    int_narrative_subjects.
    incremental: the rows of the documents int_document_changes lists are replaced. int_budget_figures
-   addresses a fact by its rowid here within one statement, so this model stays a table. #}
+   addresses a fact by its rowid here within one statement, so this model stays a table. Each row
+   keeps its document's build_slice, for the readers of a sliced build (macros/rebuilt.sql). #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    where document_id in {{ rebuilt('document_id') }}
+    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
 ),
 
 figures as (
-    select * from {{ ref('int_narrative_figures_deduplicated') }}
-    where document_id in {{ rebuilt('document_id') }}
+    select f.*, r.build_slice
+    from {{ ref('int_narrative_figures_deduplicated') }} as f
+    inner join (
+        select distinct document_id, build_slice from {{ ref('int_document_changes') }}
+        where {{ in_slice('build_slice') }}
+    ) as r using (document_id)
 ),
 
 units as (
@@ -63,7 +68,8 @@ table_lines as (
             as source_locator,
         cast(null as varchar) as sentence,
         cast(null as varchar) as funds_scope,
-        'table' as source_kind
+        'table' as source_kind,
+        c.build_slice
     from cells as c
     inner join documents as d using (document_id)
     left join units as u
@@ -108,7 +114,8 @@ narrative_lines as (
         'line ' || f.source_line as source_locator,
         f.sentence,
         f.funds_scope,
-        'narrative_' || f.source_kind as source_kind
+        'narrative_' || f.source_kind as source_kind,
+        f.build_slice
     from figures as f
     inner join documents as d using (document_id)
     left join units as u

@@ -12,7 +12,7 @@ documents as (
 ),
 
 final as (
-    select l.*, d.validation_status, d.is_latest, d.is_published
+    select l.* exclude (build_slice), d.validation_status, d.is_latest, d.is_published
     from lines as l
     inner join documents as d using (document_id)
 )
