@@ -15,6 +15,13 @@
     {%- if sliced and slice_bounds() is not none %} where {{ in_slice('build_slice') }}{% endif -%})
 {%- endmacro %}
 
+{# The documents this build (this slice of it) rebuilds with their build_slice, as a subquery to
+   join: a model that stores build_slice on its rows takes it from here. #}
+{% macro rebuilt_slices() -%}
+    (select distinct document_id, build_slice from {{ ref('int_document_changes') }}
+    where {{ in_slice('build_slice') }})
+{%- endmacro %}
+
 {# This build's slice as a range of build_slice (a 64-bit hash of the publisher): slice i of k
    holds [i·2⁶⁴/k, (i+1)·2⁶⁴/k). A range, not `build_slice % k = i`, because DuckDB checks a
    range against each row group's min and max: rows appended slice by slice (the incremental

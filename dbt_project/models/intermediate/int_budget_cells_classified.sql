@@ -23,17 +23,12 @@
         else ['balance']
     end
 {%- endset %}
-with rebuilt_documents as (
-    select distinct document_id, build_slice from {{ ref('int_document_changes') }}
-    where {{ in_slice('build_slice') }}
-),
-
-cells as (
+with cells as (
     -- build_slice is kept on every row: readers of this table filter on it (in_slice) and so
     -- skip the row groups other slices of a sliced build wrote
     select c.*, r.build_slice
     from {{ ref('stg_raw__budget_cells') }} as c
-    inner join rebuilt_documents as r using (document_id)
+    inner join {{ rebuilt_slices() }} as r using (document_id)
 ),
 
 tables as (

@@ -16,10 +16,7 @@ with cells as (
 figures as (
     select f.*, r.build_slice
     from {{ ref('int_narrative_figures_deduplicated') }} as f
-    inner join (
-        select distinct document_id, build_slice from {{ ref('int_document_changes') }}
-        where {{ in_slice('build_slice') }}
-    ) as r using (document_id)
+    inner join {{ rebuilt_slices() }} as r using (document_id)
 ),
 
 units as (
