@@ -250,6 +250,11 @@ def test_a_parser_or_catalog_change_makes_every_document_stale(tmp_path: Path) -
     (package / "tables" / "layout.py").write_text("# changed\n", encoding="utf-8")
     after_code = budgetwh.parser_version(package, seeds)
     assert len({before, after_seed, after_code}) == 3
+    # code that runs after the raw tables are written is not the parser's: no re-parse
+    (package / "dbt_build.py").write_text("# changed\n", encoding="utf-8")
+    assert budgetwh.parser_version(package, seeds) == after_code
+    (package / "new_module.py").write_text("# new\n", encoding="utf-8")
+    assert budgetwh.parser_version(package, seeds) != after_code
     # same code: a quarantined file is not retried (nothing would change); new code retries it
     assert loader.is_current({"doc": (before, "quarantined")}, "doc")
     assert not loader.is_current({"doc": (after_seed, "quarantined")}, "doc")
