@@ -35,6 +35,14 @@ def filter_of_dbt_test(run: Run, test: str = "unique_fct_rule_check_check_id") -
     return "" if found is None or found.group(1) is None else found.group(1)
 
 
+def nodes_run(run: Run) -> set[str]:
+    """The dbt nodes (unique ids) the run's build ran, from its run_results.json."""
+    import json
+
+    (results,) = run.build.glob("*/dbt/target/run_results.json")
+    return {node["unique_id"] for node in json.loads(results.read_text(encoding="utf-8"))["results"]}
+
+
 def five_documents(tmp_path: Path) -> Path:
     """A raw folder of three samples, the 2019 narrative (its tables file comes later) and another PDF."""
     raw = tmp_path / "raw"
@@ -79,6 +87,13 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     # tests read the rebuilt documents' rows, named as literals (pushed into fct_rule_check's view)
     ids = sorted(i for (i,) in second.sql("select document_id from intermediate.int_document_changes"))
     assert filter_of_dbt_test(second) == "document_id in (" + ", ".join(f"'{i}'" for i in ids) + ")"
+    # the same project built the rest: seeds, views and unit tests are left as they are, and
+    # every data test runs, those on views too
+    ran = nodes_run(second)
+    assert not {n for n in ran if n.startswith(("seed.", "unit_test."))}
+    assert "model.budgetwh.fct_rule_check" not in ran and "model.budgetwh.int_budget_lines" in ran
+    assert any(n.startswith("test.budgetwh.unique_fct_rule_check_check_id") for n in ran)
+    assert len([n for n in ran if n.startswith("test.")]) > 100
     facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
     assert facts_after[SAMPLE_000.name] == facts_before[SAMPLE_000.name]
     assert facts_after[OTHER_PDF.name] == facts_before[OTHER_PDF.name]

@@ -79,6 +79,7 @@ INCREMENTAL_SELECTION = [
     "test_type:data",
     "--exclude",
     "resource_type:seed",
+    "resource_type:unit_test",
     "--indirect-selection",
     "cautious",
 ]
