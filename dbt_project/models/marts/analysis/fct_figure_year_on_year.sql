@@ -3,11 +3,16 @@
    year's, with the change in 万元 and in percent.
    input: fct_budget_figure.
    rules: a department is its unit_key (region + printed code, or the name where no code is
-   printed); a gap of years is kept and marked (is_consecutive false), not skipped. #}
+   printed); a gap of years is kept and marked (is_consecutive false), not skipped.
+   incremental: the departments of the disclosures this build rebuilt, old and new, are deleted
+   and built again (macros/departments.sql); a full build computes all of them. #}
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_departments() }}") }}
+-- depends_on: {{ ref('int_document_changes') }}
 with figures as (
     select
         figure_id,
-        coalesce(unit_key, region_key || '|' || department_name) as department_key,
+        disclosure_key,
+        {{ department_key() }} as department_key,
         unit_key,
         region_key,
         department_name,
@@ -21,6 +26,13 @@ with figures as (
         fiscal_year,
         amount_wan
     from {{ ref('fct_budget_figure') }}
+    {%- if is_incremental() %}
+    {%- if var('build_slice', 0) | int == 0 %}
+    where {{ department_key() }} in (select department_key from rebuilt_departments)
+    {%- else %}
+    where false
+    {%- endif %}
+    {%- endif %}
 ),
 
 paired as (
@@ -28,7 +40,8 @@ paired as (
         *,
         lag(fiscal_year) over w as previous_year,
         lag(amount_wan) over w as previous_amount_wan,
-        lag(figure_id) over w as previous_figure_id
+        lag(figure_id) over w as previous_figure_id,
+        lag(disclosure_key) over w as previous_disclosure_key
     from figures
     window w as (partition by department_key, subject_key, fund_scope, figure, phase order by fiscal_year)
 ),
