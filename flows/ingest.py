@@ -15,6 +15,7 @@ from prefect.context import FlowRunContext, get_run_context
 from budgetwh import pipeline, runlog, state
 from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build, dbt_build_sliced
+from budgetwh.prewarm import Prewarm
 from budgetwh.progress import Progress
 from budgetwh.settings import Settings, load_settings, slice_documents
 from flows.parse import parse_and_load
@@ -336,6 +337,8 @@ def _ingest(
                 skipped=skipped,
                 published=False,
             )
+        # A build follows: dbt and GX are imported meanwhile (budgetwh.prewarm).
+        warm = Prewarm()
         building = start_build(settings.warehouse)
         lap("discover_and_copy")
         # Only new or changed files are parsed: the others were just hashed and are current.
@@ -351,8 +354,10 @@ def _ingest(
             record_acceptances(building, acceptances)
         # what the build rebuilds: every document in a full build (a code change, --full-rebuild)
         rebuilding = len(changed) + len(removed) if incremental else len(paths)
+        warm.wait("dbt.cli.main", "dbt.adapters.duckdb")
         warnings, slices = build_marts(building, settings.work_dir, incremental=incremental, documents=rebuilding)
         lap("dbt_build")
+        warm.wait()
         outcome = checkpoint(building, settings.work_dir)
         lap("gx_checkpoint")
         summary = summarise(building)

@@ -153,3 +153,19 @@ def test_the_run_summary_names_a_few_files_per_reason_and_counts_the_rest(tmp_pa
         "quarantined  q01.pdf: load failed: constraint violated",
     ]
     assert len(listed) == 21 and listed[-1] == "quarantined  … and 5 more (budgetwh status lists every file)"
+
+
+def test_prewarm_imports_in_the_background_and_a_failed_import_never_blocks_the_waiter() -> None:
+    """Issue 10: dbt and GX are imported while a run copies and builds; a module that cannot be
+    imported is recorded, not raised there, and `wait` returns (the caller's own import raises)."""
+    import sys
+
+    from budgetwh.prewarm import Prewarm
+
+    sys.modules.pop("colorsys", None)
+    warm = Prewarm(("budgetwh_no_such_module", "colorsys"))
+    warm.wait()
+    assert "colorsys" in sys.modules
+    assert set(warm.seconds) == {"budgetwh_no_such_module", "colorsys"}
+    assert isinstance(warm.errors["budgetwh_no_such_module"], ModuleNotFoundError)
+    assert "colorsys" not in warm.errors
