@@ -9,4 +9,5 @@
 -- depends_on: {{ ref('fct_rule_findings_by_publisher') }}
 -- depends_on: {{ ref('int_figure_composition') }}
 -- depends_on: {{ ref('fct_figure_year_on_year') }}
+-- depends_on: {{ ref('int_document_counts') }}
 select * from {{ ref('int_document_signatures') }}

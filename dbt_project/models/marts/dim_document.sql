@@ -1,5 +1,5 @@
 {# grain: one row per source document version (loaded or quarantined), history included.
-   inputs: stg documents, int_budget_lines, fct_rule_check, acceptances, int_units,
+   inputs: stg documents, int_document_counts (facts and checks), acceptances, int_units,
    int_disclosures (the disclosure a file belongs to; null when quarantined),
    int_document_versions (latest, replaced or removed).
    rules: a document that fails an error-level rule is `failed`, and one whose file was
@@ -11,26 +11,8 @@ with documents as (
     select * from {{ ref('stg_raw__source_documents') }}
 ),
 
-facts as (
-    select
-        document_id,
-        count(*) filter (where source_kind = 'table') as table_fact_count,
-        count(*) filter (where source_kind like 'narrative%') as narrative_fact_count
-    from {{ ref('int_budget_lines') }}
-    group by all
-),
-
-checks as (
-    select
-        document_id,
-        count(*) as checks_total,
-        count(*) filter (where status = 'pass') as checks_pass,
-        count(*) filter (where status = 'rounding') as checks_rounding,
-        count(*) filter (where status = 'fail') as checks_fail,
-        count(*) filter (where status = 'skipped') as checks_skipped,
-        count(*) filter (where status = 'fail' and severity = 'error') as error_failures
-    from {{ ref('fct_rule_check') }}
-    group by all
+counts as (
+    select * from {{ ref('int_document_counts') }}
 ),
 
 findings as (
@@ -76,13 +58,13 @@ final as (
         d.department_name,
         d.region_key,
         d.table_count,
-        coalesce(f.table_fact_count, 0) as table_fact_count,
-        coalesce(f.narrative_fact_count, 0) as narrative_fact_count,
+        coalesce(c.table_fact_count, 0) as table_fact_count,
+        coalesce(c.narrative_fact_count, 0) as narrative_fact_count,
         d.narrative_money_printed,
         d.narrative_money_read,
         -- the share of the narrative's money figures a fact holds (the rest are findings)
         cast(d.narrative_money_read / nullif(d.narrative_money_printed, 0) as decimal(5, 4)) as narrative_coverage,
-        coalesce(f.table_fact_count, 0) + coalesce(f.narrative_fact_count, 0) as fact_count,
+        coalesce(c.table_fact_count, 0) + coalesce(c.narrative_fact_count, 0) as fact_count,
         coalesce(c.checks_total, 0) as checks_total,
         coalesce(c.checks_pass, 0) as checks_pass,
         coalesce(c.checks_rounding, 0) as checks_rounding,
@@ -113,8 +95,7 @@ final as (
         d.identity_evidence,
         d.ingested_at
     from documents as d
-    left join facts as f using (document_id)
-    left join checks as c using (document_id)
+    left join counts as c using (document_id)
     left join acceptances as a using (document_id)
     left join findings as pf using (document_id)
     left join departments as dep using (document_id)
