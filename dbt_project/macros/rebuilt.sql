@@ -45,6 +45,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# The filter to the rows this build (this slice of it) rebuilds, for a reader of a table that
+   keeps build_slice (the classified cells, the lines): `document_id in rebuilt()` says which,
+   the range on build_slice lets the scan skip the row groups of other slices. `alias`: the
+   table's alias in the reader, if it has one. #}
+{% macro rebuilt_here(alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    {{ prefix }}document_id in {{ rebuilt('document_id') }} and {{ in_slice(prefix ~ 'build_slice') }}
+{%- endmacro %}
+
 {# Pre-hook of an incremental model: before its new rows go in, remove the rows of what is
    rebuilt, including documents or disclosures that now yield no rows at all (dbt's
    delete+insert would only delete keys present in the new rows). A sliced build removes the

@@ -10,7 +10,7 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+    where {{ rebuilt_here() }}
 ),
 
 figures as (

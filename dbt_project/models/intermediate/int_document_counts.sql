@@ -13,7 +13,7 @@ with facts as (
         count(*) filter (where source_kind = 'table') as table_fact_count,
         count(*) filter (where source_kind like 'narrative%') as narrative_fact_count
     from {{ ref('int_budget_lines') }}
-    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+    where {{ rebuilt_here() }}
     group by all
 ),
 

@@ -19,7 +19,7 @@ budget_lines as (
         min(c.source_page) as source_page
     from {{ ref('int_budget_cells_classified') }} as c
     where c.table_code = 'gpb_expense' and c.measure in ('total', 'amount') and c.scope = 'department'
-        and c.document_id in {{ rebuilt('document_id') }} and {{ in_slice('c.build_slice') }}
+        and {{ rebuilt_here('c') }}
     group by all
 ),
 

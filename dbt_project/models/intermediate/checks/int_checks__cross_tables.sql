@@ -6,7 +6,7 @@
    unit_code is null where a document names no unit code: joins treat null as a value. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+    where {{ rebuilt_here() }}
 ),
 
 printed_tables as (

@@ -21,7 +21,7 @@ figures as (
 facts as (
     select document_id, count(*) as n_facts, count(*) filter (where source_kind = 'table') as n_table_facts
     from {{ ref('int_budget_lines') }}
-    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+    where {{ rebuilt_here() }}
     group by all
 ),
 

@@ -12,7 +12,7 @@ with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
     -- 预算 and 决算 alike: a 决算 table by function or economic subject adds up by level too.
     where shape = 'subject'
-        and document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+        and {{ rebuilt_here() }}
 ),
 
 documents as (

@@ -30,7 +30,7 @@ this_year as (
 cells as (
     select * from {{ ref('int_budget_cells_classified') }}
     where scope = 'department'
-        and document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+        and {{ rebuilt_here() }}
 ),
 
 disclosures as (

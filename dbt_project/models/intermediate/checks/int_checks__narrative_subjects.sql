@@ -36,7 +36,7 @@ lines as (
         min(c.source_line) as table_line
     from {{ ref('int_budget_cells_classified') }} as c
     where c.measure in ('total', 'amount') and c.scope = 'department'
-        and c.document_id in {{ rebuilt('document_id') }} and {{ in_slice('c.build_slice') }}
+        and {{ rebuilt_here('c') }}
     group by all
 ),
 

@@ -6,7 +6,7 @@
    balances are int_checks__summary_tables'. #}
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
-    where document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+    where {{ rebuilt_here() }}
 ),
 
 identities as (

@@ -6,7 +6,7 @@
 with cells as (
     select * from {{ ref('int_budget_cells_classified') }}
     where shape = 'two_sided'
-        and document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+        and {{ rebuilt_here() }}
 ),
 
 tables as (

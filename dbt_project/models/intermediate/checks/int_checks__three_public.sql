@@ -9,7 +9,7 @@
 with printed as (
     select * from {{ ref('int_budget_cells_classified') }}
     where table_code = 'three_public_expense'
-        and document_id in {{ rebuilt('document_id') }} and {{ in_slice('build_slice') }}
+        and {{ rebuilt_here() }}
 ),
 
 items_as_columns as (
