@@ -15,7 +15,7 @@ from prefect.context import FlowRunContext, get_run_context
 from budgetwh import pipeline, runlog, state
 from budgetwh.audit import WarehouseSummary, record_checkpoint, summarise
 from budgetwh.dbt_build import dbt_build, dbt_build_sliced
-from budgetwh.prewarm import Prewarm
+from budgetwh.prewarm import DBT_MODULES, Prewarm
 from budgetwh.progress import Progress
 from budgetwh.settings import Settings, load_settings, slice_documents
 from flows.parse import parse_and_load
@@ -354,7 +354,7 @@ def _ingest(
             record_acceptances(building, acceptances)
         # what the build rebuilds: every document in a full build (a code change, --full-rebuild)
         rebuilding = len(changed) + len(removed) if incremental else len(paths)
-        warm.wait("dbt.cli.main", "dbt.adapters.duckdb")
+        warm.wait(*DBT_MODULES)
         warnings, slices = build_marts(building, settings.work_dir, incremental=incremental, documents=rebuilding)
         lap("dbt_build")
         warm.wait()

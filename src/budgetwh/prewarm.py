@@ -18,12 +18,9 @@ import threading
 import time
 
 # dbt's runner and the adapter its profile loads; GX and the expectation classes the suite builds.
-BUILD_MODULES = (
-    "dbt.cli.main",
-    "dbt.adapters.duckdb",
-    "great_expectations",
-    "great_expectations.expectations",
-)
+DBT_MODULES = ("dbt.cli.main", "dbt.adapters.duckdb")
+GX_MODULES = ("great_expectations", "great_expectations.expectations")
+BUILD_MODULES = DBT_MODULES + GX_MODULES
 
 
 class Prewarm:
