@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from budgetwh import state
-from flows.ingest import summary_lines
+from flows.ingest import SMALL_REBUILD, rebuild_in_full, summary_lines
 from tests.conftest import RAW, REPO_ROOT, SAMPLE_000, SAMPLE_001, SAMPLE_002, Run, run_flow, tables_differing
 
 NARRATIVE = RAW / "江苏省人大常委会2019年度部门预算公开.pdf"  # its tables are the next file
@@ -136,6 +136,17 @@ def _incremental_models(models: Path, sql: dict[str, str]) -> set[str]:
     project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
     folders(project["models"]["budgetwh"], ())
     return incremental
+
+
+def test_an_incremental_build_of_most_of_a_large_warehouse_rebuilds_in_full() -> None:
+    """Past SMALL_REBUILD documents and half the warehouse, deleting and re-inserting costs more
+    than building anew (and ran out of memory at 10,000): the run rebuilds in full. Small
+    warehouses stay incremental, so the other tests here exercise that path."""
+    big = SMALL_REBUILD + 1
+    assert rebuild_in_full(big, 2 * big - 1)
+    assert not rebuild_in_full(big, 2 * big)  # exactly half: incremental
+    assert not rebuild_in_full(SMALL_REBUILD, SMALL_REBUILD)  # all of a small warehouse
+    assert not rebuild_in_full(10, 10_000)
 
 
 def test_the_build_state_is_stored_after_every_incremental_model() -> None:
