@@ -139,12 +139,12 @@ def _incremental_models(models: Path, sql: dict[str, str]) -> set[str]:
 
 
 def test_an_incremental_build_of_most_of_a_large_warehouse_rebuilds_in_full() -> None:
-    """Past SMALL_REBUILD documents and half the warehouse, deleting and re-inserting costs more
-    than building anew (and ran out of memory at 10,000): the run rebuilds in full. Small
-    warehouses stay incremental, so the other tests here exercise that path."""
+    """Past SMALL_REBUILD documents and a quarter of the warehouse, deleting and re-inserting
+    costs more memory than building anew (and ran out of it at 10,000): the run rebuilds in
+    full. Small warehouses stay incremental, so the other tests here exercise that path."""
     big = SMALL_REBUILD + 1
-    assert rebuild_in_full(big, 2 * big - 1)
-    assert not rebuild_in_full(big, 2 * big)  # exactly half: incremental
+    assert rebuild_in_full(big, 4 * big - 1)
+    assert not rebuild_in_full(big, 4 * big)  # exactly a quarter: incremental
     assert not rebuild_in_full(SMALL_REBUILD, SMALL_REBUILD)  # all of a small warehouse
     assert not rebuild_in_full(10, 10_000)
 
