@@ -28,7 +28,7 @@ def rebuilt(run: Run) -> tuple[set[str], set[str]]:
     return {kind for kind, _ in rows}, {name for _, name in rows}
 
 
-def filter_of_dbt_test(run: Run, test: str = "unique_fct_rule_check_check_id") -> str:
+def filter_of_dbt_test(run: Run, test: str = "primary_key_fct_rule_check_check_id") -> str:
     """The filter the run's build put on a dbt test's rows: `where …` of its compiled SQL, or ''."""
     (compiled,) = run.build.glob(f"*/dbt/target/compiled/**/{test}.sql")
     found = re.search(r"dbt_subquery|where (.*?)\) dbt_subquery", compiled.read_text(encoding="utf-8"), re.S)
@@ -92,7 +92,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     ran = nodes_run(second)
     assert not {n for n in ran if n.startswith(("seed.", "unit_test."))}
     assert "model.budgetwh.fct_rule_check" not in ran and "model.budgetwh.int_budget_lines" in ran
-    assert any(n.startswith("test.budgetwh.unique_fct_rule_check_check_id") for n in ran)
+    assert any(n.startswith("test.budgetwh.primary_key_fct_rule_check_check_id") for n in ran)
     assert len([n for n in ran if n.startswith("test.")]) > 100
     facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
     assert facts_after[SAMPLE_000.name] == facts_before[SAMPLE_000.name]

@@ -91,8 +91,9 @@ create table if not exists raw.budget_cell (
     bbox_y1           double
     -- No primary key: its index tripled the table on disk (435 against 140 MB for 6.65 M
     -- cells, measured) at the fact grain. The grain (document_id, table_seq, row_seq,
-    -- column_no) is a dbt test on stg_raw__budget_cells, which fails the build before
-    -- anything is published; the loader deletes a document's rows before loading it again.
+    -- column_no) is a dbt test on int_budget_cells_classified (one row per cell, checked for
+    -- the documents a build rebuilt), which fails the build before anything is published;
+    -- the loader deletes a document's rows before loading it again.
 );
 
 -- What was read but did not become facts: a line with amounts no column holds,
