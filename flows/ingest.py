@@ -153,8 +153,8 @@ def survey(raw_dir: Path) -> list[pipeline.Surveyed]:
 @task
 def record_inventory(
     building: Path, raw_dir: Path, files: list[pipeline.InventoryRow], present: dict[str, Path | None]
-) -> list[str]:
-    """Record every file seen and mark documents whose files are gone as removed."""
+) -> pipeline.InventoryChanges:
+    """Record every file seen; mark documents whose files are gone as removed."""
     return pipeline.record_inventory(building, raw_dir, files, present)
 
 
@@ -357,14 +357,15 @@ def _ingest(
         timings["load_busy"] = round(loaded.load_seconds, 3)
         for name, error in loaded.quarantined:
             log.warning("quarantined %s: %s", name, error)
-        removed = record_inventory(building, settings.raw_dir, files, pipeline.present_documents(paths, prints))
+        inventoried = record_inventory(building, settings.raw_dir, files, pipeline.present_documents(paths, prints))
+        removed = inventoried.removed
         if removed:
             log.warning("%d documents no longer in %s: marked removed, kept as history", len(removed), settings.raw_dir)
         if acceptances:
             record_acceptances(building, acceptances)
         # what the build rebuilds: every document in a full build (a code change, --full-rebuild,
-        # or most of the warehouse changed)
-        rebuilding = len(changed) + len(removed) if incremental else len(paths)
+        # or much of the warehouse changed: new bytes, removed, moved or touched files)
+        rebuilding = len(changed) + len(removed) + len(inventoried.moved_or_touched) if incremental else len(paths)
         if incremental and rebuild_in_full(rebuilding, len(paths) + len(removed)):
             log.info("%d of %d documents to rebuild: rebuilding in full", rebuilding, len(paths) + len(removed))
             incremental, rebuilding = False, len(paths)

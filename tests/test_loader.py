@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -360,3 +361,36 @@ def test_amount_text_is_read_exactly_however_wide(text: str) -> None:
     assert value == Decimal(text).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
     with pytest.raises(duckdb.ConversionException):
         duckdb.sql(f"select {loader.exact_amount('t')} from (select ?::varchar as t)", params=["12 万元"]).fetchone()
+
+
+def _record_inventory(raw: Path, warehouse: Path) -> pipeline.InventoryChanges:
+    """The flow's inventory step over `raw` (survey, fingerprints, copies, inventory)."""
+    surveyed = pipeline.survey(raw)
+    found = pipeline.documents(surveyed)
+    prints = {p: pipeline.fingerprint(p) for p in found}
+    paths, copies = pipeline.without_copies(found, raw, prints)
+    files = pipeline.inventory(raw, surveyed, paths, copies, prints)
+    return pipeline.record_inventory(warehouse, raw, files, pipeline.present_documents(paths, prints))
+
+
+def test_the_inventory_counts_documents_moved_or_touched_for_the_rebuild(tmp_path: Path) -> None:
+    """Same bytes at another path or with another modification time change the row dbt signs, so
+    the run counts them among what it rebuilds (flows.ingest.rebuild_in_full); a document just
+    loaded, or found as it was, is not counted."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002):
+        shutil.copy(f, raw / f.name)
+    wh = tmp_path / "wh.duckdb"
+    assert len(ingest(raw, wh).loaded) == 3
+    ids = {f.name: pipeline.fingerprint(raw / f.name)[0] for f in (SAMPLE_000, SAMPLE_001, SAMPLE_002)}
+    first = _record_inventory(raw, wh)
+    assert (first.removed, first.moved_or_touched) == ([], [])
+    assert _record_inventory(raw, wh).moved_or_touched == []
+    (raw / SAMPLE_000.name).rename(raw / "renamed.txt")
+    stat = (raw / SAMPLE_001.name).stat()
+    os.utime(raw / SAMPLE_001.name, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    (raw / SAMPLE_002.name).unlink()
+    changes = _record_inventory(raw, wh)
+    assert changes.removed == [ids[SAMPLE_002.name]]
+    assert sorted(changes.moved_or_touched) == sorted([ids[SAMPLE_000.name], ids[SAMPLE_001.name]])

@@ -240,10 +240,20 @@ def inventory_changed(warehouse: Path, rows: list[InventoryRow]) -> bool:
     return sorted(stored, key=lambda r: r[0]) != sorted(mine, key=lambda r: r[0])
 
 
+@dataclass(frozen=True)
+class InventoryChanges:
+    """What the file inventory changed about documents already in the warehouse."""
+
+    removed: list[str]  # gone from the raw folder: kept as history
+    # found again at another path, with another modification time, or back after removal: the
+    # same bytes, but the row dbt signs changed, so the document is rebuilt
+    moved_or_touched: list[str]
+
+
 def record_inventory(
     warehouse: Path, raw_dir: Path, rows: list[InventoryRow], present: dict[str, Path | None]
-) -> list[str]:
-    """Write the file inventory and mark what the raw folder still holds; return removed ids.
+) -> InventoryChanges:
+    """Write the file inventory and mark what the raw folder still holds.
 
     `present` maps each document id found (archive members included) to the path it
     was kept under (None for an archive member). A document found again is seen now
@@ -268,14 +278,15 @@ def record_inventory(
         schema=_INVENTORY_SCHEMA,
     )
     removed: list[str] = []
+    moved_or_touched: list[str] = []
     seen: dict[str, list] = {"document_id": [], "source_path": [], "file_name": [], "file_modified_at": []}
     # Decided row by row in Python, written set-wise: one statement per row took 11 s at 10,000
     # documents (DuckDB's per-statement cost), on every run that publishes.
     with duckdb.connect(str(warehouse), config=duckdb_config()) as con:
         ensure_schema(con)
         con.execute("begin transaction")
-        for doc_id, source_path, status, removed_at in con.execute(
-            "select document_id, source_path, status, removed_at from raw.source_document"
+        for doc_id, source_path, status, removed_at, modified_at in con.execute(
+            "select document_id, source_path, status, removed_at, file_modified_at from raw.source_document"
         ).fetchall():
             if doc_id in present:
                 kept = present[doc_id]
@@ -285,6 +296,10 @@ def record_inventory(
                 seen["file_name"].append(Path(where).name)
                 mtime = mtimes.get(str(kept.relative_to(raw_dir))) if kept is not None else None
                 seen["file_modified_at"].append(mtime)
+                # a document loaded in this run has no modification time yet: not touched
+                touched = None not in (mtime, modified_at) and mtime != modified_at
+                if where != source_path or removed_at is not None or touched:
+                    moved_or_touched.append(doc_id)
             elif removed_at is None and (
                 # a quarantined version is never held back for a newer one at its path
                 status == "quarantined" or not paths.intersection(map(str, [source_path, *Path(source_path).parents]))
@@ -307,7 +322,7 @@ def record_inventory(
             [now, removed],
         )
         con.execute("commit")
-    return removed
+    return InventoryChanges(removed, moved_or_touched)
 
 
 _INVENTORY_SCHEMA = {
