@@ -147,16 +147,6 @@ figures as (
     select distinct fund_scope, figure, figure_no from sources
 ),
 
--- Numbers back to keys by list position. As joins, DuckDB built their hash tables on the
--- ~7 M figures (it estimated 3 rows), 20 of this model's 37 s at 10,000 documents.
-unit_keys as (
-    select list(unit_key order by unit_no) as keys from unit_numbers
-),
-
-disclosure_keys as (
-    select list(disclosure_key order by disclosure_no) as keys from disclosure_numbers
-),
-
 table_codes as (
     -- table_no follows table_code order, so the numbers sorted are the codes sorted
     select
@@ -169,9 +159,13 @@ table_codes as (
 
 final as (
     select
-        md5(concat_ws('|', dk.keys[g.disclosure_no], uk.keys[g.unit_no], g.figure_subject_key, fg.fund_scope, fg.figure)) as figure_id,
-        dk.keys[g.disclosure_no] as disclosure_key,
-        uk.keys[g.unit_no] as unit_key,
+        md5(concat_ws('|', n.disclosure_key, l.unit_key, g.figure_subject_key, fg.fund_scope, fg.figure)) as figure_id,
+        n.disclosure_key,
+        -- the supplying fact's unit is the figure's (unit_no numbers it). Joined back by unit_no
+        -- after the printed context, DuckDB built the join's hash table on the ~7 M wide rows (it
+        -- estimated 3): 17 of this model's 37 s at 10,000 documents. (A one-row list of the keys
+        -- looked up by number was faster at 10,000 and ran out of the 4 GB pool at 1,000.)
+        l.unit_key,
         l.scope as unit_kind,
         g.figure_subject_key as subject_key,
         fg.fund_scope,
@@ -197,10 +191,9 @@ final as (
         l.sentence
     from grouped as g
     cross join table_codes as tc
-    cross join unit_keys as uk
-    cross join disclosure_keys as dk
     inner join {{ ref('int_budget_lines') }} as l on l.rowid = g.fact_row
     inner join figures as fg using (figure_no)
+    inner join disclosure_numbers as n using (disclosure_no)
 )
 
 select * from final
