@@ -366,8 +366,9 @@ def _ingest(
         # what the build rebuilds: every document in a full build (a code change, --full-rebuild,
         # or much of the warehouse changed: new bytes, removed, moved or touched files)
         rebuilding = len(changed) + len(removed) + len(inventoried.moved_or_touched) if incremental else len(paths)
-        if incremental and rebuild_in_full(rebuilding, len(paths) + len(removed)):
-            log.info("%d of %d documents to rebuild: rebuilding in full", rebuilding, len(paths) + len(removed))
+        in_warehouse = len(paths) + len(removed)
+        if incremental and rebuild_in_full(rebuilding, in_warehouse):
+            log.info("%d of %d documents to rebuild: rebuilding in full", rebuilding, in_warehouse)
             incremental, rebuilding = False, len(paths)
         warm.wait(*DBT_MODULES)
         warnings, slices = build_marts(building, settings.work_dir, incremental=incremental, documents=rebuilding)
