@@ -91,7 +91,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     # every data test runs, those on views too
     ran = nodes_run(second)
     assert not {n for n in ran if n.startswith(("seed.", "unit_test."))}
-    assert "model.budgetwh.fct_rule_check" not in ran and "model.budgetwh.int_budget_lines" in ran
+    assert "model.budgetwh.fct_rule_check" not in ran and "model.budgetwh.int_budget_cells_classified" in ran
     assert any(n.startswith("test.budgetwh.primary_key_fct_rule_check_check_id") for n in ran)
     assert len([n for n in ran if n.startswith("test.")]) > 100
     facts_after = dict(second.sql("select file_name, count(*) from marts.fact_budget_line group by 1"))
@@ -155,7 +155,7 @@ def test_the_build_state_is_stored_after_every_incremental_model() -> None:
     models = REPO_ROOT / "dbt_project" / "models"
     sql = {p.stem: p.read_text(encoding="utf-8") for p in models.rglob("*.sql")}
     incremental = _incremental_models(models, sql)
-    assert {"int_budget_lines", "int_checks__hierarchy"} <= incremental
+    assert {"int_budget_cells_classified", "int_checks__hierarchy"} <= incremental
     # after a model = after everything it reads (fct_rule_check, a view, reads every check model)
     after: set[str] = set()
     todo = re.findall(r"-- depends_on: \{\{ ref\('(\w+)'\) \}\}", sql["int_document_build_state"])

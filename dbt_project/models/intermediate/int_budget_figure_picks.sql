@@ -3,7 +3,7 @@
    several tables (支出总表, 收支总表, 一般公共预算支出表 …) becomes one row, taken from the table
    figure_sources ranks first; the narrative supplies a figure only where no table prints it
    (precedence 9). The names of disclosure, unit and subject are joined in int_budget_figures.
-   inputs: int_budget_lines (the stored fact grain), dim_document, dim_unit, dim_subject,
+   inputs: int_budget_lines (the fact grain), dim_document, dim_unit, dim_subject,
    figure_sources (seed); publishing is decided in dim_document.
    rules: a cell whose table, side and measure figure_sources does not list is not a
    figure; lines no classification names count only in item tables (采购, 项目), where
@@ -14,11 +14,14 @@
    memory (issue 10): nearly every fact is a figure of its own, so both aggregates hold
    ~7 M groups at 10,000 documents. Grouped on md5 keys with arg_min over tuples and
    fact_id strings they needed ~10 GB; here the groups are small integers (disclosure and
-   unit numbered in this model, figure and table numbered in the seed), a fact is its row
-   in int_budget_lines (rowid) and the printed context is joined once, last: under 2 GB,
-   the same rows. #}
+   unit numbered in this model, figure and table numbered in the seed), a fact is its
+   address as one bigint (document number, table, row, column) and the printed context is
+   joined once, last: under 2 GB, the same rows. #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('disclosure_key') }}") }}
-with documents as (
+-- The small CTEs read more than once are not materialized: DuckDB materializes such a CTE, and
+-- a materialized CTE keeps it from dropping the columns of int_budget_lines (a view) this model
+-- does not read, so it computed every fact_id and locator of ~7 M lines twice.
+with documents as not materialized (
     select
         document_id,
         disclosure_key,
@@ -29,7 +32,7 @@ with documents as (
     where is_published and disclosure_key in {{ rebuilt('disclosure_key') }}
 ),
 
-disclosure_numbers as (
+disclosure_numbers as not materialized (
     select disclosure_key, row_number() over (order by disclosure_key) as disclosure_no
     from (select distinct disclosure_key from documents)
 ),
@@ -39,7 +42,7 @@ unit_numbers as (
     from {{ ref('dim_unit') }}
 ),
 
-sources as (
+sources as not materialized (
     select
         *,
         dense_rank() over (order by fund_scope, figure) as figure_no,
@@ -47,10 +50,32 @@ sources as (
     from {{ ref('figure_sources') }}
 ),
 
+-- A fact's address, one bigint: its document's number and its table, row and column
+-- (narrative figures are table 0). int_budget_lines is a view, so a row has no rowid to go by.
+-- Read twice (the facts, and the supplying facts' printed context at the end): not
+-- materialized, or DuckDB would hold all ~7 M wide rows for the second read (8 GB at 10,000).
+numbered_lines as not materialized (
+    select
+        l.*,
+        d.document_no,
+        d.disclosure_key,
+        d.fiscal_year as disclosure_year,
+        case
+            when l.table_seq >= 4096 or l.row_seq >= 65536 or l.column_no >= 256 or d.document_no >= 16777216
+                then error(concat_ws(' ', 'int_budget_figure_picks: a fact address does not fit 64 bits:',
+                    l.file_name, 'table', l.table_seq, 'row', l.row_seq, 'column', l.column_no))
+            else ((d.document_no * 4096 + l.table_seq) * 65536 + l.row_seq) * 256 + l.column_no
+        end as fact_row
+    from {{ ref('int_budget_lines') }} as l
+    inner join documents as d using (document_id)
+    -- a rebuilt disclosure's documents are rebuilt with it, in its publisher's slice
+    where {{ in_slice('l.build_slice') }}
+),
+
 facts as (
     select
-        l.rowid as fact_row,
-        d.document_no,
+        l.fact_row,
+        l.document_no,
         n.disclosure_no,
         u.unit_no,
         l.subject_key,
@@ -63,16 +88,13 @@ facts as (
         l.measure,
         l.side,
         l.amount_wan
-    from {{ ref('int_budget_lines') }} as l
-    inner join documents as d using (document_id)
+    from numbered_lines as l
     inner join disclosure_numbers as n using (disclosure_key)
     left join unit_numbers as u using (unit_key)
     left join {{ ref('dim_subject') }} as s using (subject_key)
     left join {{ ref('table_catalog') }} as c using (table_code)
     -- a narrative figure of another year (比上年 …) is not this disclosure's figure
-    where (l.source_kind = 'table' or l.fiscal_year = d.fiscal_year)
-        -- a rebuilt disclosure's documents are rebuilt with it, in its publisher's slice
-        and {{ in_slice('l.build_slice') }}
+    where l.source_kind = 'table' or l.fiscal_year = l.disclosure_year
 ),
 
 mapped as (
@@ -159,7 +181,6 @@ table_codes as (
 
 final as (
     select
-        md5(concat_ws('|', n.disclosure_key, l.unit_key, g.figure_subject_key, fg.fund_scope, fg.figure)) as figure_id,
         n.disclosure_key,
         -- the supplying fact's unit is the figure's (unit_no numbers it). Joined back by unit_no
         -- after the printed context, DuckDB built the join's hash table on the ~7 M wide rows (it
@@ -178,8 +199,12 @@ final as (
             list_filter(range(1, len(tc.codes) + 1), i -> (g.printed_in_mask >> i) & 1 = 1), i -> tc.codes[i]
         ) as printed_in,
         case when l.table_code = 'narrative' then 'narrative' else 'table' end as source_kind,
-        l.fact_id,
+        -- the supplying fact, by its document, table, row and column: its fact_id (and the
+        -- figure's figure_id) are computed in int_budget_figures, not stored
         l.document_id,
+        l.table_seq,
+        l.row_seq,
+        l.column_no,
         l.file_name,
         l.source_locator,
         l.table_code,
@@ -191,7 +216,7 @@ final as (
         l.sentence
     from grouped as g
     cross join table_codes as tc
-    inner join {{ ref('int_budget_lines') }} as l on l.rowid = g.fact_row
+    inner join numbered_lines as l using (fact_row)
     inner join figures as fg using (figure_no)
     inner join disclosure_numbers as n using (disclosure_no)
 )

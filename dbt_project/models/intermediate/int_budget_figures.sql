@@ -1,6 +1,7 @@
 {# grain: one figure per disclosure × unit × subject × fund scope × figure, published
    documents only (int_budget_figure_picks), with the names of its disclosure, unit and subject.
-   inputs: int_budget_figure_picks, dim_disclosure, dim_unit, dim_subject. #}
+   inputs: int_budget_figure_picks, dim_disclosure, dim_unit, dim_subject.
+   figure_id and fact_id are computed here from the keys picks store (macros/fact_id.sql). #}
 {{ config(materialized='view') }}
 with picks as (
     select * from {{ ref('int_budget_figure_picks') }}
@@ -8,7 +9,7 @@ with picks as (
 
 final as (
     select
-        p.figure_id,
+        {{ figure_id('p.disclosure_key', 'p.unit_key', 'p.subject_key', 'p.fund_scope', 'p.figure') }} as figure_id,
         p.disclosure_key,
         d.region_key,
         d.department_name,
@@ -31,7 +32,7 @@ final as (
         p.is_consistent,
         p.printed_in,
         p.source_kind,
-        p.fact_id,
+        {{ fact_id('p.document_id', 'p.table_code', 'p.table_seq', 'p.row_seq', 'p.column_no') }} as fact_id,
         p.document_id,
         p.file_name,
         p.source_locator,

@@ -1,11 +1,14 @@
 {# grain: one row per document × metric × label × year: the first statement of
    each figure. Later restatements stay in staging; the rule `narrative_restated_consistently`
    checks they agree.
-   incremental: the rows of the documents int_document_changes lists are replaced. #}
+   incremental: the rows of the documents int_document_changes lists are replaced; each row
+   keeps its document's build_slice, which the readers of int_budget_lines (a view over this
+   and the classified cells) filter on (macros/rebuilt.sql). #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt('document_id') }}") }}
 with figures as (
-    select * from {{ ref('stg_raw__narrative_figures') }}
-    where document_id in {{ rebuilt('document_id') }}
+    select f.*, r.build_slice
+    from {{ ref('stg_raw__narrative_figures') }} as f
+    inner join {{ rebuilt_slices() }} as r using (document_id)
 ),
 
 documents as (

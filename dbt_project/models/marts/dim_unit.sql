@@ -1,5 +1,7 @@
 {# grain: one row per unit (department or unit) across all documents.
-   inputs: int_units, admin_divisions (seed: the region's GB/T 2260 code). rules: a unit's name and parent come from its latest document. #}
+   inputs: int_units, admin_divisions (seed: the region's GB/T 2260 code).
+   rules: a unit's name and parent come from its latest document (of documents ingested
+   together, the first by id, so a rebuild never flips a name). #}
 with units as (
     select u.*, d.fiscal_year, d.ingested_at
     from {{ ref('int_units') }} as u
@@ -9,7 +11,7 @@ with units as (
 ranked as (
     select
         *,
-        row_number() over (partition by unit_key order by fiscal_year desc nulls last, ingested_at desc) as recency
+        row_number() over (partition by unit_key order by fiscal_year desc nulls last, ingested_at desc, document_id) as recency
     from units
 ),
 

@@ -1,4 +1,5 @@
-{# a view: the fact grain is stored once, in int_budget_lines (issue 10: lean storage) #}
+{# a view: the fact grain is stored once, in int_budget_cells_classified and the narrative
+   figures (issue 10: lean storage) #}
 {{ config(materialized='view') }}
 {# grain: one printed amount per document × table × row × side × column, every loaded
    document, published or not, earlier versions included, with the document's
