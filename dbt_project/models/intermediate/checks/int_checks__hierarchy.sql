@@ -160,4 +160,4 @@ final as (
         and x.row_seq = s.row_seq and x.subject_key = s.subject_key
 )
 
-{{ rule_check_rows('final') }}
+{{ rule_check_rows('final', in_document_order=true) }}
