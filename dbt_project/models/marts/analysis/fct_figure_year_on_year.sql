@@ -8,9 +8,12 @@
    and built again (macros/departments.sql); a full build computes all of them. #}
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_departments() }}") }}
 -- depends_on: {{ ref('int_document_changes') }}
-with figures as (
+-- figure_id is computed here, after the filter, from the key it is an md5 of (macros/fact_id.sql):
+-- taken from fct_budget_figure, where it is computed on read, the filter on departments (a
+-- subquery, joined after the view's columns) computed it for every figure of every disclosure
+-- (0.7 against 0.25 s at 10,000 documents)
+with department_figures as (
     select
-        figure_id,
         disclosure_key,
         {{ department_key() }} as department_key,
         unit_key,
@@ -33,6 +36,13 @@ with figures as (
     where false
     {%- endif %}
     {%- endif %}
+),
+
+figures as (
+    select
+        {{ figure_id('disclosure_key', 'unit_key', 'subject_key', 'fund_scope', 'figure') }} as figure_id,
+        *
+    from department_figures
 ),
 
 paired as (
