@@ -166,6 +166,14 @@ def test_checkpoint_passed_and_results_are_in_the_warehouse(samples_run: Run) ->
     assert samples_run.result.checkpoint_success
     assert samples_run.result.data_docs is not None and samples_run.result.data_docs.exists()
     assert samples_run.sql("select bool_and(success), count(*) > 0 from audit.gx_run") == [(True, True)]
+    # the unexpected rows loaded back are the checks outside their tolerance, read here in SQL
+    reported = samples_run.sql(
+        "select check_id from audit.gx_unexpected where run_at = (select max(run_at) from audit.gx_run)"
+    )
+    outside = samples_run.sql(
+        "select check_id from marts.fct_rule_check where status <> 'skipped' and abs(diff) > tolerance"
+    )
+    assert outside and sorted(reported) == sorted(outside)
 
 
 def test_published_file_opens_in_the_duckdb_cli(samples_run: Run) -> None:
