@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from budgetwh import state
@@ -87,6 +88,7 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     # tests read the rebuilt documents' rows, named as literals (pushed into fct_rule_check's view)
     ids = sorted(i for (i,) in second.sql("select document_id from intermediate.int_document_changes"))
     assert filter_of_dbt_test(second) == "document_id in (" + ", ".join(f"'{i}'" for i in ids) + ")"
+    supplying_fact_test_reads_rebuilt_facts_and_fails_on_a_missing_one(second, tmp_path / "scratch")
     # the same project built the rest: seeds, views and unit tests are left as they are, and
     # every data test runs, those on views too
     ran = nodes_run(second)
@@ -118,6 +120,38 @@ def test_a_rerun_rebuilds_what_changed_and_its_relations_and_equals_a_full_rebui
     assert kinds == {"full"}
     assert SAMPLE_000.name in names and OTHER_PDF.name in names
     assert dict(fourth.sql("select file_name, count(*) from marts.fact_budget_line group by 1")) == facts_after
+
+
+def supplying_fact_test_reads_rebuilt_facts_and_fails_on_a_missing_one(run: Run, scratch: Path) -> None:
+    """fct_budget_figure.fact_id's relationships_rebuilt test, as an incremental build compiled it:
+    its parent side names the rebuilt documents, it passes on what the build published, and on a
+    scratch copy without one rebuilt figure's supplying cell it returns that figure's fact_id."""
+    (sql,) = [
+        text
+        for path in run.build.glob("*/dbt/target/compiled/**/relationships_rebuilt_*.sql")
+        if "fact_budget_line" in (text := path.read_text(encoding="utf-8"))
+    ]
+    assert "where document_id in ('" in sql.split("parent as")[1]
+    scratch.mkdir()
+    copy = scratch / run.warehouse.name  # the same file name: the views name its catalog
+    shutil.copy(run.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute(sql).fetchall() == []
+        fact_id, document_id, table_seq, row_seq, column_no = con.execute(
+            """select f.fact_id, l.document_id, l.table_seq, l.row_seq, l.column_no
+               from marts.fct_budget_figure as f
+               inner join intermediate.int_budget_lines as l using (fact_id)
+               where f.source_kind = 'table'
+                   and f.disclosure_key in (select disclosure_key from intermediate.int_document_changes)
+               order by f.figure_id
+               limit 1"""
+        ).fetchone()
+        con.execute(
+            """delete from intermediate.int_budget_cells_classified
+               where document_id = ? and table_seq = ? and row_seq = ? and column_no = ?""",
+            [document_id, table_seq, row_seq, column_no],
+        )
+        assert con.execute(sql).fetchall() == [(fact_id,)]
 
 
 def _incremental_models(models: Path, sql: dict[str, str]) -> set[str]:
