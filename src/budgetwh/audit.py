@@ -49,17 +49,14 @@ def record_checkpoint(warehouse: Path, outcome: Any) -> None:
         )
         # one statement for all rows: one per row took ~2 s at 10,000 documents (~1,600 rows,
         # DuckDB's per-statement cost), on every run that publishes
+        keys = ("expectation", "check_id", "rule_id", "document_id")
         unexpected = pl.DataFrame(
-            {
-                "expectation": [row.get("expectation") for row in outcome.unexpected],
-                "check_id": [row.get("check_id") for row in outcome.unexpected],
-                "rule_id": [row.get("rule_id") for row in outcome.unexpected],
-                "document_id": [row.get("document_id") for row in outcome.unexpected],
-                "detail": [
-                    json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False) for row in outcome.unexpected
-                ],
-            },
-            schema=dict.fromkeys(("expectation", "check_id", "rule_id", "document_id", "detail"), pl.String),
+            [
+                (*(row.get(k) for k in keys), json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False))
+                for row in outcome.unexpected
+            ],
+            schema=dict.fromkeys((*keys, "detail"), pl.String),
+            orient="row",
         )
         con.register("_unexpected", unexpected)
         con.execute("insert into audit.gx_unexpected select ?::timestamp, * from _unexpected", [now])
