@@ -10,7 +10,8 @@
 {%- endmacro %}
 
 {# A canonical figure's key: md5 of its natural key (disclosure, unit, subject, fund scope,
-   figure), computed in int_budget_figures from the columns int_budget_figure_picks stores. #}
+   figure), computed from those columns where it is read: int_budget_figures, and
+   fct_figure_year_on_year after its filter. #}
 {% macro figure_id(disclosure_key, unit_key, subject_key, fund_scope, figure) -%}
     md5(concat_ws('|', {{ disclosure_key }}, {{ unit_key }}, {{ subject_key }}, {{ fund_scope }}, {{ figure }}))
 {%- endmacro %}
